@@ -1,0 +1,1 @@
+// Placeholder until the first net/ unit lands.
