@@ -25,9 +25,15 @@ inline constexpr int kObservationTypeCount = 10;
 
 /// All types in their numeric order, for menus and loops.
 inline constexpr std::array<ObservationType, kObservationTypeCount> kAllObservationTypes {
-    ObservationType::Span,      ObservationType::Generation, ObservationType::Event,
-    ObservationType::Agent,     ObservationType::Tool,       ObservationType::Chain,
-    ObservationType::Retriever, ObservationType::Evaluator,  ObservationType::Embedding,
+    ObservationType::Span,
+    ObservationType::Generation,
+    ObservationType::Event,
+    ObservationType::Agent,
+    ObservationType::Tool,
+    ObservationType::Chain,
+    ObservationType::Retriever,
+    ObservationType::Evaluator,
+    ObservationType::Embedding,
     ObservationType::Guardrail,
 };
 

@@ -36,7 +36,7 @@ struct TraceRecord
 
 struct ObservationRecord
 {
-    QString id;      ///< required
+    QString id; ///< required
     QString traceId; ///< required
     QString parentId;
     std::optional<ObservationType> type;

@@ -103,7 +103,10 @@ struct SessionRow
     double cost = 0.0;
     int errorCount = 0;
 
-    qint64 durationNs() const { return (firstNs >= 0 && lastNs >= firstNs) ? lastNs - firstNs : kUnknownTime; }
+    qint64 durationNs() const
+    {
+        return (firstNs >= 0 && lastNs >= firstNs) ? lastNs - firstNs : kUnknownTime;
+    }
 };
 
 struct ScoreRow

@@ -8,10 +8,10 @@ namespace tg {
 /// Where data came from. Stored as an integer.
 enum class SourceKind : quint8 {
     LocalReceiver = 0, ///< the built-in OTLP / Langfuse-compatible receiver
-    File = 1,          ///< an opened trace file
-    Langfuse = 2,      ///< one project on one Langfuse host
-    Replays = 3,       ///< generations re-run from the replay window
-    Demo = 4,          ///< generated demo data
+    File = 1, ///< an opened trace file
+    Langfuse = 2, ///< one project on one Langfuse host
+    Replays = 3, ///< generations re-run from the replay window
+    Demo = 4, ///< generated demo data
 };
 
 QString sourceKindName(SourceKind kind);

@@ -127,14 +127,18 @@ QString formatDuration(qint64 ns)
         return QString::number(s, 'f', s < 10 ? 2 : 1) + QStringLiteral(" s");
     const qint64 totalSeconds = ns / 1'000'000'000;
     if (totalSeconds < 3600)
-        return QStringLiteral("%1m %2s").arg(totalSeconds / 60).arg(totalSeconds % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1h %2m").arg(totalSeconds / 3600).arg((totalSeconds % 3600) / 60, 2, 10, QLatin1Char('0'));
+        return QStringLiteral("%1m %2s")
+            .arg(totalSeconds / 60)
+            .arg(totalSeconds % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1h %2m")
+        .arg(totalSeconds / 3600)
+        .arg((totalSeconds % 3600) / 60, 2, 10, QLatin1Char('0'));
 }
 
 qint64 nowNs()
 {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
+        std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 

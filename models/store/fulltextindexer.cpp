@@ -1,0 +1,191 @@
+#include "fulltextindexer.h"
+
+#include "store/schema.h"
+#include "store/sqlite.h"
+
+#include <chrono>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace tg {
+
+namespace {
+
+constexpr int kChunkRows = 8000;
+
+/// Cuts UTF-8 text to at most `limit` bytes at a character boundary.
+QByteArray truncateUtf8(const QByteArray &text, int limit)
+{
+    if (text.size() <= limit)
+        return text;
+    qsizetype end = limit;
+    while (end > 0 && (static_cast<unsigned char>(text.at(end)) & 0xC0) == 0x80)
+        --end;
+    return text.left(end);
+}
+
+} // namespace
+
+class IndexerConnection
+{
+public:
+    sql::Database db;
+    sql::Statement select;
+    sql::Statement insert;
+    sql::Statement saveWatermark;
+};
+
+FullTextIndexer::FullTextIndexer(QString storePath, QString indexPath, std::function<void()> caughtUp)
+    : m_storePath(std::move(storePath))
+    , m_indexPath(std::move(indexPath))
+    , m_caughtUp(std::move(caughtUp))
+{
+}
+
+FullTextIndexer::~FullTextIndexer()
+{
+    stop();
+}
+
+bool FullTextIndexer::start(QString *error)
+{
+    sql::Database db;
+    if (!db.open(m_indexPath, sql::Database::Mode::ReadWrite)) {
+        *error = db.error();
+        return false;
+    }
+    if (!db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+        || !schema::createFullTextSchema(db, error)) {
+        if (error->isEmpty())
+            *error = db.error();
+        return false;
+    }
+    m_indexedRk = db.queryInt("SELECT value FROM fts_state WHERE key = 'indexed_rk'").value_or(0);
+    db.close();
+    m_thread = std::thread([this] { run(); });
+    return true;
+}
+
+void FullTextIndexer::stop()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void FullTextIndexer::notifyWritten(qint64 lastPayloadRk)
+{
+    qint64 previous = m_writtenRk.load();
+    while (lastPayloadRk > previous && !m_writtenRk.compare_exchange_weak(previous, lastPayloadRk)) { }
+    m_wake.notify_one();
+}
+
+qint64 FullTextIndexer::backlog() const
+{
+    const qint64 pending = m_writtenRk.load() - m_indexedRk.load();
+    return pending > 0 ? pending : 0;
+}
+
+int FullTextIndexer::indexChunk(IndexerConnection &c)
+{
+    sql::Transaction tx(c.db);
+    if (!tx.isActive())
+        return -1;
+    c.select.bind(1, m_indexedRk.load());
+    c.select.bind(2, kChunkRows);
+    int rows = 0;
+    qint64 last = m_indexedRk.load();
+    while (c.select.step()) {
+        last = c.select.columnInt(0);
+        const QByteArray name = c.select.columnBytes(1);
+        const QByteArray input = truncateUtf8(c.select.columnBytes(2), kMaxIndexedBytes);
+        const QByteArray output = truncateUtf8(c.select.columnBytes(3), kMaxIndexedBytes);
+        c.insert.bind(1, last);
+        c.insert.bindText(2, name);
+        c.insert.bindText(3, input);
+        c.insert.bindText(4, output);
+        if (!c.insert.run()) {
+            c.select.reset();
+            return -1;
+        }
+        ++rows;
+    }
+    const bool failed = c.select.hadError();
+    c.select.reset();
+    if (failed)
+        return -1;
+    if (rows == 0)
+        return 0;
+    c.saveWatermark.bind(1, last);
+    if (!c.saveWatermark.run() || !tx.commit())
+        return -1;
+    m_indexedRk = last;
+    if (last > m_writtenRk.load())
+        notifyWritten(last);
+    return rows;
+}
+
+void FullTextIndexer::run()
+{
+    // Behind ingest: a lower scheduling priority for this thread only (Linux threads have their
+    // own nice value), so parsing and the writer get the cores first.
+    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+
+    IndexerConnection c;
+    if (!c.db.open(m_indexPath, sql::Database::Mode::ReadWrite))
+        return;
+    const QString attach = QStringLiteral("ATTACH DATABASE '%1' AS store")
+                               .arg(QString(m_storePath).replace(u'\'', QStringLiteral("''")));
+    if (!c.db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;")
+        || !c.db.exec(attach)
+        || !c.select.prepare(
+            c.db, "SELECT rk, name, input, output FROM store.payloads WHERE rk > ?1 ORDER BY rk LIMIT ?2")
+        || !c.insert.prepare(
+            c.db, "INSERT INTO payload_fts(rowid, name, input, output) VALUES(?1, ?2, ?3, ?4)")
+        || !c.saveWatermark.prepare(c.db, "UPDATE fts_state SET value = ?1 WHERE key = 'indexed_rk'"))
+        return;
+    // Rows written before this run are found by the first chunk.
+    m_writtenRk = std::max(
+        m_writtenRk.load(), c.db.queryInt("SELECT coalesce(max(rk), 0) FROM store.payloads").value_or(0));
+
+    bool wasBehind = backlog() > 0;
+    for (;;) {
+        {
+            std::unique_lock lock(m_mutex);
+            if (m_stopping)
+                break;
+            if (backlog() == 0) {
+                if (wasBehind && m_caughtUp) {
+                    wasBehind = false;
+                    lock.unlock();
+                    m_caughtUp();
+                    lock.lock();
+                }
+                m_wake.wait_for(
+                    lock, std::chrono::seconds(1), [this] { return m_stopping || backlog() > 0; });
+                if (m_stopping)
+                    break;
+            }
+        }
+        const int rows = indexChunk(c);
+        if (rows > 0)
+            wasBehind = true;
+        if (rows < 0) {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait_for(lock, std::chrono::seconds(1), [this] { return m_stopping; });
+        }
+        if (rows == 0) {
+            // The writer's newest rows may be rolled back or not visible yet; re-read the head.
+            const qint64 head = c.db.queryInt("SELECT coalesce(max(rk), 0) FROM store.payloads").value_or(0);
+            if (head <= m_indexedRk.load())
+                m_writtenRk = m_indexedRk.load();
+        }
+    }
+}
+
+} // namespace tg

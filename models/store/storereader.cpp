@@ -1,0 +1,606 @@
+#include "storereader.h"
+
+#include "store/compactid.h"
+#include "store/fulltextindexer.h"
+#include "store/tracelistsql.h"
+
+#include <QRegularExpression>
+#include <QSet>
+
+namespace tg {
+
+namespace {
+
+const char *const kObservationRowColumns = "rk, id, parent_id, type, name, start_ns, end_ns, model, level, "
+                                           "input_tokens, output_tokens, total_tokens, "
+                                           "cost, seq";
+
+ObservationRow readObservationRow(const sql::Statement &st)
+{
+    ObservationRow row;
+    row.rk = st.columnInt(0);
+    row.id = CompactId::readColumn(st, 1);
+    row.parentId = CompactId::readColumn(st, 2);
+    row.type = observationTypeFromInt(static_cast<int>(st.columnInt(3))).value_or(ObservationType::Span);
+    row.name = st.columnText(4);
+    row.startNs = st.isNull(5) ? kUnknownTime : st.columnInt(5);
+    row.endNs = st.isNull(6) ? kUnknownTime : st.columnInt(6);
+    row.model = st.columnText(7);
+    row.level = levelFromInt(static_cast<int>(st.columnInt(8))).value_or(Level::Default);
+    row.inputTokens = st.columnInt(9);
+    row.outputTokens = st.columnInt(10);
+    row.totalTokens = st.columnInt(11);
+    row.cost = st.columnDouble(12);
+    row.writeSeq = st.columnInt(13);
+    return row;
+}
+
+const char *const kSessionColumns
+    = "source_id, id, first_ns, last_ns, trace_count, user_id, total_tokens, cost, error_count";
+
+SessionRow readSessionRow(const sql::Statement &st)
+{
+    SessionRow row;
+    row.sourceId = st.columnInt(0);
+    row.id = st.columnText(1);
+    row.firstNs = st.isNull(2) ? kUnknownTime : st.columnInt(2);
+    row.lastNs = st.isNull(3) ? kUnknownTime : st.columnInt(3);
+    row.traceCount = static_cast<int>(st.columnInt(4));
+    row.userId = st.columnText(5);
+    row.totalTokens = st.columnInt(6);
+    row.cost = st.columnDouble(7);
+    row.errorCount = static_cast<int>(st.columnInt(8));
+    return row;
+}
+
+const char *const kScoreColumns = "rk, source_id, id, trace_id, observation_id, session_id, name, value, "
+                                  "string_value, data_type, score_source, "
+                                  "comment, ts";
+
+ScoreRow readScoreRow(const sql::Statement &st)
+{
+    ScoreRow row;
+    row.rk = st.columnInt(0);
+    row.sourceId = st.columnInt(1);
+    row.id = CompactId::readColumn(st, 2);
+    row.traceId = CompactId::readColumn(st, 3);
+    row.observationId = CompactId::readColumn(st, 4);
+    row.sessionId = st.columnText(5);
+    row.name = st.columnText(6);
+    row.hasValue = !st.isNull(7);
+    row.value = st.columnDouble(7);
+    row.stringValue = st.columnText(8);
+    row.dataType = static_cast<ScoreDataType>(st.columnInt(9));
+    row.source = st.columnText(10);
+    row.comment = st.columnText(11);
+    row.timestampNs = st.isNull(12) ? kUnknownTime : st.columnInt(12);
+    return row;
+}
+
+QString escapeSqlString(const QString &text)
+{
+    return QString(text).replace(u'\'', QStringLiteral("''"));
+}
+
+/// Upper bound for a prefix range scan: every string starting with `prefix` sorts below it.
+QString prefixEnd(const QString &prefix)
+{
+    return prefix + QChar(0xFFFF);
+}
+
+} // namespace
+
+bool StoreReader::open(const QString &storePath, const QString &fullTextPath, QString *error)
+{
+    if (!m_db.open(storePath, sql::Database::Mode::ReadWrite)) {
+        *error = m_db.error();
+        return false;
+    }
+    if (!m_db.exec("PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA query_only=1;")) {
+        *error = m_db.error();
+        return false;
+    }
+    if (!fullTextPath.isEmpty()) {
+        const QString attach
+            = QStringLiteral("ATTACH DATABASE '%1' AS fts").arg(escapeSqlString(fullTextPath));
+        m_hasFullText = m_db.exec(attach)
+            && m_db.queryInt("SELECT count(*) FROM fts.sqlite_master WHERE name = 'payload_fts'").value_or(0)
+                > 0;
+    }
+    return true;
+}
+
+std::vector<Source> StoreReader::sources(bool withCounts)
+{
+    std::vector<Source> result;
+    sql::Statement st(m_db,
+        withCounts
+            ? "SELECT id, kind, key, name, detail, (SELECT count(*) FROM traces t WHERE t.source_id = s.id) "
+              "FROM sources s ORDER BY id"
+            : "SELECT id, kind, key, name, detail, 0 FROM sources ORDER BY id");
+    while (st.step()) {
+        Source s;
+        s.id = st.columnInt(0);
+        s.kind = static_cast<SourceKind>(st.columnInt(1));
+        s.key = st.columnText(2);
+        s.name = st.columnText(3);
+        s.detail = st.columnText(4);
+        s.traceCount = st.columnInt(5);
+        result.push_back(std::move(s));
+    }
+    return result;
+}
+
+std::optional<Source> StoreReader::source(qint64 sourceId)
+{
+    for (Source &s : sources(false)) {
+        if (s.id == sourceId)
+            return std::move(s);
+    }
+    return std::nullopt;
+}
+
+std::optional<Source> StoreReader::sourceByKey(const QString &key)
+{
+    for (Source &s : sources(false)) {
+        if (s.key == key)
+            return std::move(s);
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+ResolvedNames resolveNames(sql::Database &db, const TraceFilter &filter)
+{
+    ResolvedNames resolved;
+    if (filter.nameContains.isEmpty())
+        return resolved;
+    QString sql = QStringLiteral(
+        "SELECT name, sum(count) FROM trace_names WHERE count > 0 AND instr(lower(name), lower(?1)) > 0");
+    if (!filter.sourceIds.isEmpty()) {
+        QStringList ids;
+        for (const qint64 id : filter.sourceIds)
+            ids.append(QString::number(id));
+        sql += QStringLiteral(" AND source_id IN (%1)").arg(ids.join(u','));
+    }
+    sql += QStringLiteral(" GROUP BY name LIMIT 2000");
+    sql::Statement st(db, sql.toUtf8().constData());
+    st.bind(1, filter.nameContains);
+    while (st.step()) {
+        resolved.names.append(st.columnText(0));
+        resolved.traceCount += st.columnInt(1);
+    }
+    return resolved;
+}
+
+} // namespace
+
+std::vector<TraceRow> StoreReader::traces(const TraceQuery &query, int offset, int limit, QString *error)
+{
+    std::vector<TraceRow> rows;
+    const BoundSql bound
+        = traceListSql(query, resolveNames(m_db, query.filter), m_hasFullText, offset, limit);
+    sql::Statement st;
+    if (!st.prepare(m_db, bound.sql)) {
+        if (error)
+            *error = st.error();
+        return rows;
+    }
+    bound.bindAll(st);
+    rows.reserve(static_cast<size_t>(limit));
+    while (st.step())
+        rows.push_back(readTraceRow(st));
+    if (st.hadError() && error)
+        *error = st.error();
+    return rows;
+}
+
+qint64 StoreReader::countTraces(const TraceFilter &filter)
+{
+    const BoundSql bound = traceCountSql(filter, resolveNames(m_db, filter), m_hasFullText);
+    sql::Statement st;
+    if (!st.prepare(m_db, bound.sql))
+        return 0;
+    bound.bindAll(st);
+    return st.step() ? st.columnInt(0) : 0;
+}
+
+std::optional<TraceRow> StoreReader::trace(qint64 traceRk)
+{
+    const QString sql
+        = QStringLiteral("SELECT %1 FROM traces WHERE rk = ?1").arg(QLatin1String(kTraceRowColumns));
+    sql::Statement st;
+    st.prepare(m_db, sql);
+    st.bind(1, traceRk);
+    if (!st.step())
+        return std::nullopt;
+    return readTraceRow(st);
+}
+
+std::optional<TraceRow> StoreReader::traceById(qint64 sourceId, const QString &traceId)
+{
+    const QString sql = QStringLiteral("SELECT %1 FROM traces WHERE source_id = ?1 AND id = ?2")
+                            .arg(QLatin1String(kTraceRowColumns));
+    sql::Statement st;
+    st.prepare(m_db, sql);
+    st.bind(1, sourceId);
+    const CompactId id(traceId);
+    id.bindTo(st, 2);
+    if (!st.step())
+        return std::nullopt;
+    return readTraceRow(st);
+}
+
+std::vector<TraceRow> StoreReader::tracesByRowKeys(const QList<qint64> &traceRks)
+{
+    std::vector<TraceRow> rows;
+    rows.reserve(static_cast<size_t>(traceRks.size()));
+    for (const qint64 rk : traceRks) {
+        if (auto row = trace(rk))
+            rows.push_back(std::move(*row));
+    }
+    return rows;
+}
+
+std::optional<TraceDetail> StoreReader::traceDetail(qint64 traceRk)
+{
+    auto row = trace(traceRk);
+    if (!row)
+        return std::nullopt;
+    TraceDetail detail;
+    detail.row = std::move(*row);
+    sql::Statement st(m_db,
+        "SELECT t.public, p.input, p.output, p.metadata FROM traces t LEFT JOIN payloads p ON p.rk = "
+        "t.payload_rk "
+        "WHERE t.rk = ?1");
+    st.bind(1, traceRk);
+    if (st.step()) {
+        detail.isPublic = st.columnInt(0) != 0;
+        detail.input = st.columnBytes(1);
+        detail.output = st.columnBytes(2);
+        detail.metadata = st.columnBytes(3);
+    }
+    return detail;
+}
+
+std::vector<ObservationRow> StoreReader::observations(qint64 traceRk, qint64 afterSeq)
+{
+    std::vector<ObservationRow> rows;
+    const QString sql = QStringLiteral("SELECT %1 FROM observations WHERE trace_rk = ?1%2")
+                            .arg(QLatin1String(kObservationRowColumns),
+                                afterSeq > 0 ? QStringLiteral(" AND seq > ?2") : QString());
+    sql::Statement st;
+    st.prepare(m_db, sql);
+    st.bind(1, traceRk);
+    if (afterSeq > 0)
+        st.bind(2, afterSeq);
+    while (st.step())
+        rows.push_back(readObservationRow(st));
+    return rows;
+}
+
+std::optional<ObservationDetail> StoreReader::observationDetail(qint64 observationRk)
+{
+    const QString sql = QStringLiteral(
+        "SELECT o.%1, o.trace_rk, t.id, o.completion_start_ns, o.model_parameters, o.status_message, "
+        "o.usage_details, o.cost_details, o.prompt_name, o.prompt_version, o.version, o.environment, "
+        "p.input, p.output, p.metadata FROM observations o JOIN traces t ON t.rk = o.trace_rk "
+        "LEFT JOIN payloads p ON p.rk = o.payload_rk WHERE o.rk = ?1")
+                            .arg(QString::fromLatin1(kObservationRowColumns)
+                                     .replace(QStringLiteral(", "), QStringLiteral(", o.")));
+    sql::Statement st;
+    if (!st.prepare(m_db, sql))
+        return std::nullopt;
+    st.bind(1, observationRk);
+    if (!st.step())
+        return std::nullopt;
+    ObservationDetail d;
+    d.row = readObservationRow(st);
+    d.traceRk = st.columnInt(14);
+    d.traceId = CompactId::readColumn(st, 15);
+    d.completionStartNs = st.isNull(16) ? kUnknownTime : st.columnInt(16);
+    d.modelParameters = st.columnBytes(17);
+    d.statusMessage = st.columnText(18);
+    d.usage = UsageDetails::fromJsonText(st.columnBytes(19));
+    d.cost = CostDetails::fromJsonText(st.columnBytes(20));
+    d.promptName = st.columnText(21);
+    d.promptVersion = static_cast<int>(st.columnInt(22));
+    d.version = st.columnText(23);
+    d.environment = st.columnText(24);
+    d.input = st.columnBytes(25);
+    d.output = st.columnBytes(26);
+    d.metadata = st.columnBytes(27);
+    return d;
+}
+
+namespace {
+
+QString sessionWhere(const SessionFilter &f, BoundSql &out)
+{
+    QStringList terms;
+    auto mark = [&out](std::variant<qint64, double, QString> v) {
+        out.binds.push_back(std::move(v));
+        return QStringLiteral("?%1").arg(out.binds.size());
+    };
+    if (!f.sourceIds.isEmpty()) {
+        QStringList marks;
+        for (const qint64 id : f.sourceIds)
+            marks.append(mark(id));
+        terms.append(QStringLiteral("source_id IN (%1)").arg(marks.join(QStringLiteral(", "))));
+    }
+    if (f.fromNs)
+        terms.append(QStringLiteral("last_ns >= ") + mark(*f.fromNs));
+    if (f.toNs)
+        terms.append(QStringLiteral("first_ns < ") + mark(*f.toNs));
+    if (!f.idContains.isEmpty())
+        terms.append(QStringLiteral("instr(lower(id), lower(%1)) > 0").arg(mark(f.idContains)));
+    if (!f.userId.isEmpty())
+        terms.append(QStringLiteral("user_id = ") + mark(f.userId));
+    return terms.isEmpty() ? QString() : QStringLiteral(" WHERE ") + terms.join(QStringLiteral(" AND "));
+}
+
+} // namespace
+
+std::vector<SessionRow> StoreReader::sessions(const SessionFilter &filter, int offset, int limit)
+{
+    std::vector<SessionRow> rows;
+    BoundSql bound;
+    const QString where = sessionWhere(filter, bound);
+    bound.sql = QStringLiteral("SELECT %1 FROM sessions%2 ORDER BY last_ns DESC, id DESC LIMIT %3 OFFSET %4")
+                    .arg(QLatin1String(kSessionColumns), where)
+                    .arg(limit)
+                    .arg(offset);
+    sql::Statement st;
+    if (!st.prepare(m_db, bound.sql))
+        return rows;
+    bound.bindAll(st);
+    while (st.step())
+        rows.push_back(readSessionRow(st));
+    return rows;
+}
+
+qint64 StoreReader::countSessions(const SessionFilter &filter)
+{
+    BoundSql bound;
+    bound.sql = QStringLiteral("SELECT count(*) FROM sessions") + sessionWhere(filter, bound);
+    sql::Statement st;
+    if (!st.prepare(m_db, bound.sql))
+        return 0;
+    bound.bindAll(st);
+    return st.step() ? st.columnInt(0) : 0;
+}
+
+std::optional<SessionRow> StoreReader::session(qint64 sourceId, const QString &sessionId)
+{
+    const QString sql = QStringLiteral("SELECT %1 FROM sessions WHERE source_id = ?1 AND id = ?2")
+                            .arg(QLatin1String(kSessionColumns));
+    sql::Statement st;
+    st.prepare(m_db, sql);
+    st.bind(1, sourceId);
+    st.bind(2, sessionId);
+    if (!st.step())
+        return std::nullopt;
+    return readSessionRow(st);
+}
+
+std::vector<TraceRow> StoreReader::sessionTraces(qint64 sourceId, const QString &sessionId)
+{
+    std::vector<TraceRow> rows;
+    const QString sql
+        = QStringLiteral("SELECT %1 FROM traces WHERE session_id = ?1 AND source_id = ?2 ORDER BY ts, rk")
+              .arg(QLatin1String(kTraceRowColumns));
+    sql::Statement st;
+    st.prepare(m_db, sql);
+    st.bind(1, sessionId);
+    st.bind(2, sourceId);
+    while (st.step())
+        rows.push_back(readTraceRow(st));
+    return rows;
+}
+
+std::vector<ScoreRow> StoreReader::scoresForTrace(qint64 sourceId, const QString &traceId)
+{
+    std::vector<ScoreRow> rows;
+    const QString sql
+        = QStringLiteral("SELECT %1 FROM scores WHERE source_id = ?1 AND trace_id = ?2 ORDER BY ts, rk")
+              .arg(QLatin1String(kScoreColumns));
+    sql::Statement st;
+    st.prepare(m_db, sql);
+    st.bind(1, sourceId);
+    const CompactId id(traceId);
+    id.bindTo(st, 2);
+    while (st.step())
+        rows.push_back(readScoreRow(st));
+    return rows;
+}
+
+std::vector<ScoreRow> StoreReader::scoresForSession(qint64 sourceId, const QString &sessionId)
+{
+    std::vector<ScoreRow> rows;
+    const QString sql
+        = QStringLiteral("SELECT %1 FROM scores WHERE source_id = ?1 AND session_id = ?2 ORDER BY ts, rk")
+              .arg(QLatin1String(kScoreColumns));
+    sql::Statement st;
+    st.prepare(m_db, sql);
+    st.bind(1, sourceId);
+    st.bind(2, sessionId);
+    while (st.step())
+        rows.push_back(readScoreRow(st));
+    return rows;
+}
+
+QString StoreReader::fullTextQuery(const QString &text)
+{
+    static const QRegularExpression separators(QStringLiteral("[\\s\"]+"));
+    const QStringList words = text.split(separators, Qt::SkipEmptyParts);
+    QStringList phrases;
+    for (int i = 0; i < words.size(); ++i) {
+        QString phrase = u'"' + words[i] + u'"';
+        if (i == words.size() - 1)
+            phrase += u'*';
+        phrases.append(phrase);
+    }
+    return phrases.join(u' ');
+}
+
+FullTextResult StoreReader::search(const QString &text, int limit, std::optional<qint64> traceRk)
+{
+    FullTextResult result;
+    const qint64 indexed = fullTextIndexedRk();
+    result.backlog = std::max<qint64>(0, payloadHead() - indexed);
+    const QString query = fullTextQuery(text);
+    if (query.isEmpty())
+        return result;
+
+    QSet<qint64> seen;
+    auto addHit = [&](qint64 payloadRk, qint64 trace, qint64 observation) {
+        if (seen.contains(payloadRk))
+            return;
+        seen.insert(payloadRk);
+        result.hits.push_back(FullTextHit { trace, observation });
+    };
+
+    if (m_hasFullText) {
+        // Stale index entries (payloads replaced since) fall out in the join with payloads.
+        QString sql = QStringLiteral(
+            "SELECT p.rk, p.trace_rk, coalesce(p.obs_rk, 0) FROM "
+            "(SELECT rowid AS hit FROM fts.payload_fts WHERE payload_fts MATCH ?1 %1 "
+            "ORDER BY rowid DESC LIMIT ?2) JOIN payloads p ON p.rk = hit %2 ORDER BY p.rk DESC");
+        QString rangeClause, traceClause;
+        qint64 minRk = 0, maxRk = 0;
+        if (traceRk) {
+            sql::Statement range(m_db, "SELECT min(rk), max(rk) FROM payloads WHERE trace_rk = ?1");
+            range.bind(1, *traceRk);
+            if (range.step()) {
+                minRk = range.columnInt(0);
+                maxRk = range.columnInt(1);
+            }
+            rangeClause = QStringLiteral("AND rowid BETWEEN ?3 AND ?4");
+            traceClause = QStringLiteral("WHERE p.trace_rk = ?5");
+        }
+        sql::Statement st;
+        if (!st.prepare(m_db, sql.arg(rangeClause, traceClause))) {
+            result.error = st.error();
+            return result;
+        }
+        st.bind(1, query);
+        // Ask for more than needed: some hits may be stale or (per trace) belong elsewhere.
+        const int fetch = traceRk ? 1'000'000 : limit + 1 + limit / 4;
+        st.bind(2, fetch);
+        if (traceRk) {
+            st.bind(3, minRk);
+            st.bind(4, maxRk);
+            st.bind(5, *traceRk);
+        }
+        while (st.step()) {
+            if (static_cast<int>(result.hits.size()) >= limit) {
+                result.truncated = true;
+                break;
+            }
+            addHit(st.columnInt(0), st.columnInt(1), st.columnInt(2));
+        }
+        if (st.hadError()) {
+            result.error = QStringLiteral("search failed: %1").arg(st.error());
+            return result;
+        }
+    }
+
+    // Rows the index has not reached yet are scanned, but only inside one trace: a whole-store
+    // scan would be slow, and the caller shows the backlog instead.
+    if (traceRk && (result.backlog > 0 || !m_hasFullText)) {
+        static const QRegularExpression separators(QStringLiteral("[\\s\"]+"));
+        const QStringList words = text.toLower().split(separators, Qt::SkipEmptyParts);
+        QString sql = QStringLiteral(
+            "SELECT rk, trace_rk, coalesce(obs_rk, 0) FROM payloads WHERE trace_rk = ?1 AND rk > ?2");
+        for (int i = 0; i < words.size(); ++i) {
+            sql += QStringLiteral(
+                " AND (instr(lower(coalesce(name, '')), ?%1) OR instr(lower(coalesce(input, '')), ?%1) "
+                "OR instr(lower(coalesce(output, '')), ?%1))")
+                       .arg(i + 3);
+        }
+        sql::Statement st;
+        st.prepare(m_db, sql);
+        st.bind(1, *traceRk);
+        st.bind(2, m_hasFullText ? indexed : 0);
+        for (int i = 0; i < words.size(); ++i)
+            st.bind(i + 3, words[i]);
+        while (st.step() && static_cast<int>(result.hits.size()) < limit)
+            addHit(st.columnInt(0), st.columnInt(1), st.columnInt(2));
+    }
+    return result;
+}
+
+QString StoreReader::syncState(qint64 sourceId, const QString &key)
+{
+    sql::Statement st(m_db, "SELECT value FROM sync_state WHERE source_id = ?1 AND key = ?2");
+    st.bind(1, sourceId);
+    st.bind(2, key);
+    return st.step() ? st.columnText(0) : QString();
+}
+
+QStringList StoreReader::distinctStrings(const char *sql, const QString &prefix, int limit, int kind)
+{
+    QStringList values;
+    sql::Statement st(m_db, sql);
+    const QString start = prefix.isNull() ? QStringLiteral("") : prefix; // a null QString would bind NULL
+    st.bind(1, start);
+    st.bind(2, prefixEnd(start));
+    st.bind(3, limit);
+    if (kind >= 0)
+        st.bind(4, kind);
+    while (st.step())
+        values.append(st.columnText(0));
+    return values;
+}
+
+QStringList StoreReader::traceNames(const QString &prefix, int limit)
+{
+    return distinctStrings(
+        "SELECT DISTINCT name FROM trace_names WHERE name >= ?1 AND name < ?2 AND count > 0 "
+        "ORDER BY name LIMIT ?3",
+        prefix, limit);
+}
+
+QStringList StoreReader::userIds(const QString &prefix, int limit)
+{
+    return distinctStrings(
+        "SELECT DISTINCT user_id FROM traces WHERE user_id >= ?1 AND user_id < ?2 ORDER BY user_id LIMIT ?3",
+        prefix, limit);
+}
+
+QStringList StoreReader::sessionIds(const QString &prefix, int limit)
+{
+    return distinctStrings(
+        "SELECT DISTINCT session_id FROM traces WHERE session_id >= ?1 AND session_id < ?2 "
+        "ORDER BY session_id LIMIT ?3",
+        prefix, limit);
+}
+
+QStringList StoreReader::tags(const QString &prefix, int limit)
+{
+    return distinctStrings(
+        "SELECT DISTINCT tag FROM trace_tags WHERE tag >= ?1 AND tag < ?2 ORDER BY tag LIMIT ?3", prefix,
+        limit);
+}
+
+QStringList StoreReader::facetValues(FacetKind kind, const QString &prefix, int limit)
+{
+    return distinctStrings(
+        "SELECT value FROM facets WHERE value >= ?1 AND value < ?2 AND kind = ?4 ORDER BY value LIMIT ?3",
+        prefix, limit, static_cast<int>(kind));
+}
+
+qint64 StoreReader::payloadHead()
+{
+    return m_db.queryInt("SELECT coalesce(max(rk), 0) FROM payloads").value_or(0);
+}
+
+qint64 StoreReader::fullTextIndexedRk()
+{
+    if (!m_hasFullText)
+        return 0;
+    return m_db.queryInt("SELECT value FROM fts.fts_state WHERE key = 'indexed_rk'").value_or(0);
+}
+
+} // namespace tg

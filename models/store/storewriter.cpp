@@ -1,0 +1,178 @@
+#include "storewriter.h"
+
+#include "store/schema.h"
+#include "store/writecontext.h"
+
+#include <chrono>
+
+namespace tg {
+
+StoreWriter::StoreWriter(const StoreOptions &options, Hooks hooks)
+    : m_options(options)
+    , m_hooks(std::move(hooks))
+{
+}
+
+StoreWriter::~StoreWriter()
+{
+    stop();
+}
+
+bool StoreWriter::start(QString *error)
+{
+    if (!m_db.open(m_options.path, sql::Database::Mode::ReadWrite)) {
+        *error = m_db.error();
+        return false;
+    }
+    // WAL keeps readers and the writer apart; synchronous=NORMAL survives application crashes
+    // (only an OS crash or power loss may drop the newest commits).
+    const QString pragmas = QStringLiteral("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                                           "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-%1; "
+                                           "PRAGMA wal_autocheckpoint=8000; PRAGMA foreign_keys=OFF;")
+                                .arg(m_options.cacheSizeMiB * 1024);
+    if (!m_db.exec(pragmas)) {
+        *error = QStringLiteral("cannot configure %1: %2").arg(m_options.path, m_db.error());
+        return false;
+    }
+    const auto mode = m_db.queryInt("SELECT 1 FROM pragma_journal_mode WHERE journal_mode = 'wal'");
+    if (!mode) {
+        *error = QStringLiteral("%1 cannot use write-ahead logging (is it on a network file system?)")
+                     .arg(m_options.path);
+        return false;
+    }
+    if (!schema::migrate(m_db, error))
+        return false;
+    m_context = std::make_unique<WriteContext>(m_db);
+    if (!m_context->prepare(error))
+        return false;
+    m_seq = m_db.queryInt("SELECT value FROM meta WHERE key = 'seq'").value_or(0);
+    m_thread = std::thread([this] { run(); });
+    return true;
+}
+
+void StoreWriter::stop()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_stopping && !m_thread.joinable())
+            return;
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    if (m_thread.joinable())
+        m_thread.join();
+    m_context.reset();
+    m_db.close();
+}
+
+SubmitStatus StoreWriter::enqueue(WriteTask task)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_stopping)
+            return SubmitStatus::Closed;
+        // Functions (source changes, barriers) are never refused; batches are, when the queue
+        // already holds more than the limit, so callers can push back on their clients.
+        if (!task.function && m_pendingRows.load() + task.rows > m_options.maxPendingRows && !m_queue.empty())
+            return SubmitStatus::Overloaded;
+        m_pendingRows += task.rows;
+        m_queue.push_back(std::move(task));
+    }
+    m_wake.notify_one();
+    return SubmitStatus::Queued;
+}
+
+void StoreWriter::run()
+{
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        m_wake.wait(lock, [this] { return !m_queue.empty() || m_stopping; });
+        if (m_queue.empty() && m_stopping)
+            break;
+        std::vector<WriteTask> group;
+        size_t rows = 0;
+        auto take = [&] {
+            while (!m_queue.empty()
+                && (group.empty() || rows + m_queue.front().rows <= m_options.maxRowsPerTransaction)) {
+                rows += m_queue.front().rows;
+                group.push_back(std::move(m_queue.front()));
+                m_queue.pop_front();
+            }
+        };
+        take();
+        // A small group waits a moment for company: one commit for many small requests.
+        if (rows < 4096 && m_options.groupCommitWaitMs > 0 && !m_stopping) {
+            m_wake.wait_for(lock, std::chrono::milliseconds(m_options.groupCommitWaitMs),
+                [this] { return m_stopping || !m_queue.empty(); });
+            take();
+        }
+        lock.unlock();
+        commitGroup(group);
+        m_pendingRows -= rows;
+        lock.lock();
+    }
+}
+
+void StoreWriter::commitGroup(std::vector<WriteTask> &tasks)
+{
+    const qint64 seq = m_seq.load() + 1;
+    std::vector<CommitResult> results(tasks.size());
+    QString transactionError;
+    bool committed = false;
+    {
+        sql::Transaction tx(m_db);
+        if (!tx.isActive()) {
+            transactionError = QStringLiteral("cannot begin a write: %1").arg(m_db.error());
+        } else {
+            m_context->beginTransaction(seq);
+            for (size_t i = 0; i < tasks.size(); ++i) {
+                WriteTask &task = tasks[i];
+                m_db.exec("SAVEPOINT task");
+                m_context->beginTask();
+                QString error;
+                bool ok = task.function ? task.function(*m_context, &error)
+                                        : m_context->applyBatch(task.batch, &error);
+                ok = ok && m_context->finishTask(&error);
+                if (ok) {
+                    m_db.exec("RELEASE task");
+                    results[i] = CommitResult { true, seq, {} };
+                } else {
+                    m_db.exec("ROLLBACK TO task");
+                    m_db.exec("RELEASE task");
+                    m_context->discardTask();
+                    results[i]
+                        = CommitResult { false, 0, error.isEmpty() ? QStringLiteral("write failed") : error };
+                }
+            }
+            if (!m_context->saveCounters(&transactionError)) {
+                // transactionError says why
+            } else if (tx.commit()) {
+                committed = true;
+            } else {
+                transactionError = QStringLiteral("commit failed: %1").arg(m_db.lastSqliteError());
+            }
+        }
+    }
+    if (!committed) {
+        m_context->invalidateCaches();
+        for (CommitResult &result : results)
+            result = CommitResult { false, 0, transactionError };
+        if (m_hooks.failed)
+            m_hooks.failed(transactionError);
+    } else {
+        m_seq = seq;
+    }
+    for (size_t i = 0; i < tasks.size(); ++i) {
+        if (tasks[i].done)
+            tasks[i].done(results[i]);
+    }
+    if (committed) {
+        const StoreChange &change = m_context->change();
+        if (m_hooks.committed)
+            m_hooks.committed(change);
+        if (m_hooks.payloadsWritten)
+            m_hooks.payloadsWritten(m_context->lastPayloadRk());
+    }
+}
+
+} // namespace tg

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "store/sqlite.h"
+#include "store/tracestore.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace tg {
+
+class WriteContext;
+
+/// One unit of work for the writer: a batch of records or a function run inside the
+/// transaction (source management, deletes). Each task gets its own savepoint, so a failing
+/// task is rolled back alone and the rest of the group still commits.
+struct WriteTask
+{
+    WriteBatch batch;
+    std::function<bool(WriteContext &, QString *)> function;
+    CommitCallback done;
+    size_t rows = 0;
+};
+
+/// The single writer thread. It takes everything queued (up to a row limit) into one
+/// transaction, so many small requests cost one commit (group commit).
+class StoreWriter
+{
+public:
+    struct Hooks
+    {
+        std::function<void(const StoreChange &)> committed; ///< after each successful commit
+        std::function<void(const QString &)> failed; ///< a whole transaction failed
+        std::function<void(qint64 lastPayloadRk)> payloadsWritten;
+    };
+
+    StoreWriter(const StoreOptions &options, Hooks hooks);
+    ~StoreWriter();
+
+    /// Opens the database, applies migrations and starts the thread.
+    bool start(QString *error);
+    /// Commits what is queued, then stops the thread.
+    void stop();
+
+    SubmitStatus enqueue(WriteTask task);
+    size_t pendingRows() const { return m_pendingRows.load(); }
+    qint64 lastSeq() const { return m_seq.load(); }
+
+private:
+    void run();
+    void commitGroup(std::vector<WriteTask> &tasks);
+
+    StoreOptions m_options;
+    Hooks m_hooks;
+    sql::Database m_db;
+    std::unique_ptr<WriteContext> m_context;
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<WriteTask> m_queue;
+    bool m_stopping = false;
+    std::atomic<size_t> m_pendingRows { 0 };
+    std::atomic<qint64> m_seq { 0 };
+    std::thread m_thread;
+};
+
+} // namespace tg

@@ -1,0 +1,107 @@
+#pragma once
+
+#include "domain/records.h"
+#include "domain/source.h"
+#include "store/storechange.h"
+
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+namespace tg {
+
+class StoreReader;
+class StoreWriter;
+class FullTextIndexer;
+class ReaderPool;
+
+struct StoreOptions
+{
+    QString path; ///< main database file; the full-text index sits beside it
+    bool fullTextIndex = true; ///< maintain the FTS5 index in the background
+    size_t maxPendingRows = 400'000; ///< queued, uncommitted rows beyond which submit() refuses
+    size_t maxRowsPerTransaction = 64'000;
+    int groupCommitWaitMs = 2; ///< wait this long for more work before a small commit
+    int cacheSizeMiB = 256; ///< page cache of the writer connection
+};
+
+enum class SubmitStatus {
+    Queued, ///< accepted; the callback runs after commit
+    Overloaded, ///< the queue is full: retry later (the receiver answers 429/503)
+    Closed, ///< the store is shutting down
+    Invalid, ///< the batch names an unknown source
+};
+
+struct CommitResult
+{
+    bool ok = false;
+    qint64 seq = 0; ///< commit sequence of the transaction that stored it
+    QString error; ///< why it failed; nothing of the failed task was stored
+};
+
+/// Runs on the writer thread after the task's transaction committed (or failed). Keep it short.
+using CommitCallback = std::function<void(const CommitResult &)>;
+
+/// The local trace store: SQLite in WAL mode, one writer thread that coalesces submitted
+/// batches into large transactions (group commit), readers on their own connections, and a
+/// full-text index maintained behind ingest in a separate database file.
+class TraceStore : public QObject
+{
+    Q_OBJECT
+
+public:
+    /// Opens or creates the store and brings its schema up to date; nullptr and `error` on failure.
+    static std::unique_ptr<TraceStore> open(const StoreOptions &options, QString *error);
+    ~TraceStore() override;
+
+    QString path() const { return m_options.path; }
+    QString fullTextPath() const;
+
+    /// Queues a batch for the writer; thread-safe. Upsert semantics: an id seen before updates
+    /// its row (non-null fields win, metadata objects merged, tags united).
+    SubmitStatus submit(WriteBatch batch, CommitCallback onCommitted = {});
+    /// Blocks until everything queued before the call is committed; false on timeout.
+    bool flush(int timeoutMs = -1);
+
+    /// Creates the source if its key is new (returns its id either way); 0 and `error` on failure.
+    qint64 ensureSource(SourceKind kind, const QString &key, const QString &name, const QString &detail = {},
+        QString *error = nullptr);
+    bool renameSource(qint64 sourceId, const QString &name);
+    /// Deletes a source with all its traces, observations, scores and sync state.
+    bool removeSource(qint64 sourceId, QString *error = nullptr);
+    /// Deletes traces (by row key) with their observations and payloads.
+    bool deleteTraces(const QList<qint64> &traceRks, QString *error = nullptr);
+    bool setSyncState(qint64 sourceId, const QString &key, const QString &value);
+
+    /// A read connection for the calling thread; return it by destroying the lease.
+    using ReaderLease = std::unique_ptr<StoreReader, std::function<void(StoreReader *)>>;
+    ReaderLease reader() const;
+
+    /// Rows queued but not yet committed.
+    size_t pendingRows() const;
+    /// Payload rows written but not yet in the full-text index.
+    qint64 fullTextBacklog() const;
+    qint64 lastCommittedSeq() const;
+
+Q_SIGNALS:
+    /// One per commit, on the thread that owns the store.
+    void committed(const tg::StoreChange &change);
+    void writeFailed(const QString &error);
+    /// The full-text index reached the newest payload row.
+    void fullTextCaughtUp();
+
+private:
+    explicit TraceStore(const StoreOptions &options);
+    bool start(QString *error);
+    bool runSync(const std::function<bool(class WriteContext &, QString *)> &task, QString *error);
+    void deliverChange(const StoreChange &change);
+
+    StoreOptions m_options;
+    std::unique_ptr<StoreWriter> m_writer;
+    std::unique_ptr<FullTextIndexer> m_indexer;
+    std::unique_ptr<ReaderPool> m_readers;
+};
+
+} // namespace tg

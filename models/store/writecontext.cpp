@@ -1,0 +1,918 @@
+#include "writecontext.h"
+
+#include "store/facetkind.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <sqlite3.h>
+
+namespace tg {
+
+namespace {
+
+constexpr int kMaxCachedIds = 500'000;
+
+QStringList parseTags(const QString &json)
+{
+    QStringList tags;
+    if (json.isEmpty())
+        return tags;
+    const QJsonArray array = QJsonDocument::fromJson(json.toUtf8()).array();
+    for (const QJsonValue &v : array) {
+        if (v.isString())
+            tags.append(v.toString());
+    }
+    return tags;
+}
+
+QString tagsToJson(const QStringList &tags)
+{
+    if (tags.isEmpty())
+        return {};
+    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(tags)).toJson(QJsonDocument::Compact));
+}
+
+const QString &pick(const QString &incoming, const QString &stored)
+{
+    return incoming.isNull() ? stored : incoming;
+}
+
+std::optional<qint64> optionalColumn(const sql::Statement &st, int column)
+{
+    if (st.isNull(column))
+        return std::nullopt;
+    return st.columnInt(column);
+}
+
+void bindOptionalText(sql::Statement &st, int index, const QString &value)
+{
+    if (value.isNull())
+        st.bindNull(index);
+    else
+        st.bind(index, value);
+}
+
+void mergeObjects(QJsonObject &base, const QJsonObject &update, int depth)
+{
+    for (auto it = update.constBegin(); it != update.constEnd(); ++it) {
+        const auto existing = base.constFind(it.key());
+        if (depth < 32 && existing != base.constEnd() && existing->isObject() && it->isObject()) {
+            QJsonObject nested = existing->toObject();
+            mergeObjects(nested, it->toObject(), depth + 1);
+            base.insert(it.key(), nested);
+        } else {
+            base.insert(it.key(), *it);
+        }
+    }
+}
+
+} // namespace
+
+QByteArray mergeJsonObjects(const QByteArray &base, const QByteArray &update)
+{
+    if (update.isEmpty())
+        return base;
+    if (base.isEmpty())
+        return update;
+    const QJsonDocument baseDoc = QJsonDocument::fromJson(base);
+    const QJsonDocument updateDoc = QJsonDocument::fromJson(update);
+    if (!baseDoc.isObject() || !updateDoc.isObject())
+        return update;
+    QJsonObject merged = baseDoc.object();
+    mergeObjects(merged, updateDoc.object(), 0);
+    return QJsonDocument(merged).toJson(QJsonDocument::Compact);
+}
+
+QString agentNameFrom(const QStringList &tags, const QByteArray &metadata)
+{
+    for (const QString &tag : tags) {
+        if (tag.startsWith(QLatin1String("agent:"), Qt::CaseInsensitive) && tag.size() > 6)
+            return tag.mid(6).trimmed();
+    }
+    if (!metadata.isEmpty() && metadata.contains("gent")) {
+        const QJsonObject object = QJsonDocument::fromJson(metadata).object();
+        for (const char *key : { "agent_name", "agentName" }) {
+            const QJsonValue value = object.value(QLatin1String(key));
+            if (value.isString() && !value.toString().isEmpty())
+                return value.toString();
+        }
+    }
+    return {};
+}
+
+WriteContext::WriteContext(sql::Database &db)
+    : m_db(db)
+{
+}
+
+bool WriteContext::prepare(QString *error)
+{
+    struct Entry
+    {
+        sql::Statement *statement;
+        const char *sql;
+    };
+    const Entry entries[] = {
+        { &m_selectTraceRk, "SELECT rk FROM traces WHERE source_id = ?1 AND id = ?2" },
+        { &m_selectTraceForMerge,
+            "SELECT name, ts_given, user_id, session_id, release, version, environment, public, tags, agent, "
+            "payload_rk FROM traces WHERE rk = ?1" },
+        { &m_insertTrace,
+            "INSERT INTO traces(source_id, id, name, ts_given, ts, user_id, session_id, release, version, "
+            "environment, public, tags, agent, payload_rk, seq) "
+            "VALUES(?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)" },
+        { &m_updateTraceFields,
+            "UPDATE traces SET name = ?1, ts_given = ?2, user_id = ?3, session_id = ?4, release = ?5, "
+            "version = ?6, "
+            "environment = ?7, public = ?8, tags = ?9, agent = ?10, payload_rk = ?11, seq = ?12 WHERE rk = "
+            "?13" },
+        { &m_insertBareTrace, "INSERT INTO traces(source_id, id, seq) VALUES(?1, ?2, ?3)" },
+        { &m_selectTraceTotals,
+            "SELECT obs_count, input_tokens, output_tokens, total_tokens, cost, error_count, warning_count, "
+            "start_ns, end_ns, ts_given, models, source_id, session_id FROM traces WHERE rk = ?1" },
+        { &m_updateTraceTotals,
+            "UPDATE traces SET obs_count = ?1, input_tokens = ?2, output_tokens = ?3, total_tokens = ?4, "
+            "cost = ?5, "
+            "error_count = ?6, warning_count = ?7, start_ns = ?8, end_ns = ?9, latency_ns = ?10, ts = ?11, "
+            "level = ?12, models = ?13, seq = ?14 WHERE rk = ?15" },
+        { &m_insertTag, "INSERT OR IGNORE INTO trace_tags(tag, trace_rk) VALUES(?1, ?2)" },
+        { &m_incrementName,
+            "INSERT INTO trace_names(source_id, name, count) VALUES(?1, ?2, 1) "
+            "ON CONFLICT(source_id, name) DO UPDATE SET count = count + 1" },
+        { &m_decrementName, "UPDATE trace_names SET count = count - 1 WHERE source_id = ?1 AND name = ?2" },
+        { &m_selectObservation,
+            "SELECT rk, parent_id, type, name, start_ns, end_ns, completion_start_ns, model, "
+            "model_parameters, "
+            "level, status_message, usage_details, cost_details, prompt_name, prompt_version, version, "
+            "environment, "
+            "payload_rk FROM observations WHERE trace_rk = ?1 AND id = ?2" },
+        { &m_insertObservation,
+            "INSERT INTO observations(rk, trace_rk, id, parent_id, type, name, start_ns, end_ns, "
+            "completion_start_ns, "
+            "model, model_parameters, level, status_message, input_tokens, output_tokens, total_tokens, "
+            "cost, "
+            "usage_details, cost_details, prompt_name, prompt_version, version, environment, payload_rk, "
+            "seq) "
+            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+            "?20, ?21, "
+            "?22, ?23, ?24, ?25)" },
+        { &m_updateObservation,
+            "UPDATE observations SET parent_id = ?1, type = ?2, name = ?3, start_ns = ?4, end_ns = ?5, "
+            "completion_start_ns = ?6, model = ?7, model_parameters = ?8, level = ?9, status_message = ?10, "
+            "input_tokens = ?11, output_tokens = ?12, total_tokens = ?13, cost = ?14, usage_details = ?15, "
+            "cost_details = ?16, prompt_name = ?17, prompt_version = ?18, version = ?19, environment = ?20, "
+            "payload_rk = ?21, seq = ?22 WHERE rk = ?23" },
+        { &m_insertPayload,
+            "INSERT INTO payloads(rk, trace_rk, obs_rk, name, input, output, metadata) "
+            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)" },
+        { &m_selectPayload, "SELECT input, output, metadata FROM payloads WHERE rk = ?1" },
+        { &m_deletePayload, "DELETE FROM payloads WHERE rk = ?1" },
+        { &m_selectScore,
+            "SELECT rk, trace_id, observation_id, session_id, name, value, string_value, data_type, "
+            "score_source, "
+            "comment, ts, environment, metadata FROM scores WHERE source_id = ?1 AND id = ?2" },
+        { &m_insertScore,
+            "INSERT INTO scores(source_id, id, trace_id, observation_id, session_id, name, value, "
+            "string_value, "
+            "data_type, score_source, comment, ts, environment, metadata, seq) "
+            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)" },
+        { &m_updateScore,
+            "UPDATE scores SET trace_id = ?1, observation_id = ?2, session_id = ?3, name = ?4, value = ?5, "
+            "string_value = ?6, data_type = ?7, score_source = ?8, comment = ?9, ts = ?10, environment = "
+            "?11, "
+            "metadata = ?12, seq = ?13 WHERE rk = ?14" },
+        { &m_selectSessionTotals,
+            "SELECT min(ts), max(coalesce(end_ns, ts)), count(*), max(user_id), sum(total_tokens), "
+            "sum(cost), "
+            "sum(error_count) FROM traces WHERE session_id = ?1 AND source_id = ?2" },
+        { &m_upsertSession,
+            "INSERT OR REPLACE INTO sessions(source_id, id, first_ns, last_ns, trace_count, user_id, "
+            "total_tokens, "
+            "cost, error_count) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)" },
+        { &m_deleteSession, "DELETE FROM sessions WHERE source_id = ?1 AND id = ?2" },
+        { &m_insertFacet, "INSERT OR IGNORE INTO facets(kind, value) VALUES(?1, ?2)" },
+    };
+    for (const Entry &entry : entries) {
+        if (!entry.statement->prepare(m_db, entry.sql)) {
+            if (error)
+                *error = entry.statement->error();
+            return false;
+        }
+    }
+    reloadRowKeys();
+    return true;
+}
+
+void WriteContext::reloadRowKeys()
+{
+    m_nextObservationRk = m_db.queryInt("SELECT coalesce(max(rk), 0) + 1 FROM observations").value_or(1);
+    // Payload row keys are never reused, even after deletes: the full-text index refers to them
+    // and walks them in order.
+    const qint64 afterMax = m_db.queryInt("SELECT coalesce(max(rk), 0) + 1 FROM payloads").value_or(1);
+    const qint64 highWater = m_db.queryInt("SELECT value FROM meta WHERE key = 'payload_next'").value_or(1);
+    m_nextPayloadRk = std::max(afterMax, highWater);
+}
+
+bool WriteContext::saveCounters(QString *error)
+{
+    sql::Statement save(
+        m_db, "INSERT OR REPLACE INTO meta(key, value) VALUES('seq', ?1), ('payload_next', ?2)");
+    save.bind(1, m_seq);
+    save.bind(2, m_nextPayloadRk);
+    if (!save.run()) {
+        *error = QStringLiteral("cannot record the commit: %1").arg(m_db.lastSqliteError());
+        return false;
+    }
+    return true;
+}
+
+void WriteContext::noteFacet(int kind, const QString &value)
+{
+    if (value.isEmpty())
+        return;
+    const QPair<int, QString> key(kind, value);
+    if (m_knownFacets.contains(key))
+        return;
+    m_insertFacet.bind(1, kind);
+    m_insertFacet.bind(2, value);
+    if (m_insertFacet.run() && m_knownFacets.size() < 100'000)
+        m_knownFacets.insert(key);
+}
+
+void WriteContext::beginTransaction(qint64 seq)
+{
+    m_seq = seq;
+    m_change = StoreChange {};
+    m_change.seq = seq;
+    m_insertedTraces.clear();
+    m_updatedTraces.clear();
+    m_sources.clear();
+    m_deltas.clear();
+}
+
+void WriteContext::invalidateCaches()
+{
+    m_traceRks.clear();
+    m_observationTraces.clear();
+    m_knownFacets.clear();
+    reloadRowKeys();
+}
+
+void WriteContext::beginTask()
+{
+    m_deltas.clear();
+    m_taskStart = Snapshot { m_insertedTraces, m_updatedTraces, m_sources, m_change };
+}
+
+void WriteContext::discardTask()
+{
+    m_deltas.clear();
+    m_staleSessions.clear();
+    m_insertedTraces = m_taskStart.inserted;
+    m_updatedTraces = m_taskStart.updated;
+    m_sources = m_taskStart.sources;
+    m_change = m_taskStart.change;
+    invalidateCaches();
+}
+
+void WriteContext::noteSessionChanged(qint64 sourceId, const QString &sessionId)
+{
+    m_staleSessions.insert({ sourceId, sessionId });
+}
+
+void WriteContext::touchTrace(qint64 traceRk)
+{
+    delta(traceRk);
+}
+
+WriteContext::TraceDelta &WriteContext::delta(qint64 traceRk)
+{
+    return m_deltas[traceRk];
+}
+
+qint64 WriteContext::traceRowKey(qint64 sourceId, const QString &traceId, bool *created)
+{
+    if (created)
+        *created = false;
+    const QPair<qint64, QString> key(sourceId, traceId);
+    const auto cached = m_traceRks.constFind(key);
+    if (cached != m_traceRks.cend())
+        return cached.value();
+    const CompactId id(traceId);
+    id.bindTo(m_selectTraceRk, 2);
+    m_selectTraceRk.bind(1, sourceId);
+    qint64 rk = 0;
+    if (m_selectTraceRk.step())
+        rk = m_selectTraceRk.columnInt(0);
+    m_selectTraceRk.reset();
+    if (rk == 0) {
+        m_insertBareTrace.bind(1, sourceId);
+        id.bindTo(m_insertBareTrace, 2);
+        m_insertBareTrace.bind(3, m_seq);
+        if (!m_insertBareTrace.run())
+            return 0;
+        rk = m_db.lastInsertRowId();
+        m_insertedTraces.insert(rk);
+        if (created)
+            *created = true;
+    }
+    if (m_traceRks.size() > kMaxCachedIds)
+        m_traceRks.clear();
+    m_traceRks.insert(key, rk);
+    return rk;
+}
+
+bool WriteContext::applyBatch(const WriteBatch &batch, QString *error)
+{
+    m_sources.insert(batch.sourceId);
+    for (const TraceRecord &trace : batch.traces) {
+        if (!upsertTrace(batch.sourceId, trace, error))
+            return false;
+    }
+    for (const ObservationRecord &observation : batch.observations) {
+        if (!upsertObservation(batch.sourceId, observation, error))
+            return false;
+    }
+    for (const ScoreRecord &score : batch.scores) {
+        if (!upsertScore(batch.sourceId, score, error))
+            return false;
+    }
+    m_change.tracesWritten += static_cast<int>(batch.traces.size());
+    m_change.observationsWritten += static_cast<int>(batch.observations.size());
+    m_change.scoresWritten += static_cast<int>(batch.scores.size());
+    return true;
+}
+
+bool WriteContext::readPayload(qint64 payloadRk, QByteArray *input, QByteArray *output, QByteArray *metadata)
+{
+    m_selectPayload.bind(1, payloadRk);
+    const bool found = m_selectPayload.step();
+    if (found) {
+        *input = m_selectPayload.columnBytes(0);
+        *output = m_selectPayload.columnBytes(1);
+        *metadata = m_selectPayload.columnBytes(2);
+    }
+    m_selectPayload.reset();
+    return found;
+}
+
+qint64 WriteContext::writePayload(qint64 traceRk, qint64 obsRk, const QString &name, const QByteArray &input,
+    const QByteArray &output, const QByteArray &metadata, qint64 oldPayloadRk, bool *ok)
+{
+    *ok = true;
+    if (oldPayloadRk > 0) {
+        m_deletePayload.bind(1, oldPayloadRk);
+        *ok = m_deletePayload.run();
+    }
+    const qint64 rk = m_nextPayloadRk++;
+    m_insertPayload.bind(1, rk);
+    m_insertPayload.bind(2, traceRk);
+    if (obsRk > 0)
+        m_insertPayload.bind(3, obsRk);
+    else
+        m_insertPayload.bindNull(3);
+    bindOptionalText(m_insertPayload, 4, name);
+    m_insertPayload.bindText(5, input);
+    m_insertPayload.bindText(6, output);
+    m_insertPayload.bindText(7, metadata);
+    *ok = m_insertPayload.run() && *ok;
+    return rk;
+}
+
+void WriteContext::adjustNameCount(qint64 sourceId, const QString &oldName, const QString &newName)
+{
+    if (oldName == newName)
+        return;
+    if (!oldName.isNull()) {
+        m_decrementName.bind(1, sourceId);
+        m_decrementName.bind(2, oldName);
+        m_decrementName.run();
+    }
+    if (!newName.isNull()) {
+        m_incrementName.bind(1, sourceId);
+        m_incrementName.bind(2, newName);
+        m_incrementName.run();
+    }
+}
+
+bool WriteContext::upsertTrace(qint64 sourceId, const TraceRecord &record, QString *error)
+{
+    if (record.id.isEmpty()) {
+        *error = QStringLiteral("a trace without an id");
+        return false;
+    }
+    bool created = false;
+    const qint64 rk = traceRowKey(sourceId, record.id, &created);
+    if (rk == 0) {
+        *error = QStringLiteral("cannot create trace %1: %2").arg(record.id, m_db.lastSqliteError());
+        return false;
+    }
+    // A bare row was just created when the trace is new; from here on both cases merge into it.
+    m_selectTraceForMerge.bind(1, rk);
+    if (!m_selectTraceForMerge.step()) {
+        m_selectTraceForMerge.reset();
+        *error = QStringLiteral("trace %1 vanished during upsert").arg(record.id);
+        return false;
+    }
+    const QString oldName = m_selectTraceForMerge.columnText(0);
+    const std::optional<qint64> oldTs = optionalColumn(m_selectTraceForMerge, 1);
+    const QString oldUser = m_selectTraceForMerge.columnText(2);
+    const QString oldSession = m_selectTraceForMerge.columnText(3);
+    const QString oldRelease = m_selectTraceForMerge.columnText(4);
+    const QString oldVersion = m_selectTraceForMerge.columnText(5);
+    const QString oldEnvironment = m_selectTraceForMerge.columnText(6);
+    const std::optional<qint64> oldPublic = optionalColumn(m_selectTraceForMerge, 7);
+    const QString oldTags = m_selectTraceForMerge.columnText(8);
+    const QString oldAgent = m_selectTraceForMerge.columnText(9);
+    const qint64 oldPayloadRk = m_selectTraceForMerge.columnInt(10);
+    m_selectTraceForMerge.reset();
+
+    QStringList tags = parseTags(oldTags);
+    bool tagsChanged = false;
+    for (const QString &tag : record.tags) {
+        if (!tag.isEmpty() && !tags.contains(tag)) {
+            tags.append(tag);
+            tagsChanged = true;
+            m_insertTag.bind(1, tag);
+            m_insertTag.bind(2, rk);
+            m_insertTag.run();
+        }
+    }
+
+    const QString &name = pick(record.name, oldName);
+    const QString &sessionId = pick(record.sessionId, oldSession);
+    qint64 payloadRk = oldPayloadRk;
+    QString agent = oldAgent;
+    const bool payloadGiven = !record.input.isNull() || !record.output.isNull() || !record.metadata.isNull();
+    if (payloadGiven || name != oldName) {
+        QByteArray input, output, metadata;
+        if (oldPayloadRk > 0)
+            readPayload(oldPayloadRk, &input, &output, &metadata);
+        if (!record.input.isNull())
+            input = record.input;
+        if (!record.output.isNull())
+            output = record.output;
+        metadata = mergeJsonObjects(metadata, record.metadata);
+        bool ok = false;
+        payloadRk = writePayload(rk, 0, name, input, output, metadata, oldPayloadRk, &ok);
+        if (!ok) {
+            *error = QStringLiteral("cannot store the payload of trace %1: %2")
+                         .arg(record.id, m_db.lastSqliteError());
+            return false;
+        }
+        if (!record.metadata.isNull() || tagsChanged) {
+            const QString derived = agentNameFrom(tags, metadata);
+            if (!derived.isEmpty())
+                agent = derived;
+        }
+    } else if (tagsChanged) {
+        const QString derived = agentNameFrom(tags, {});
+        if (!derived.isEmpty())
+            agent = derived;
+    }
+
+    m_updateTraceFields.bind(1, name);
+    m_updateTraceFields.bindOptional(2, record.timestampNs ? record.timestampNs : oldTs);
+    m_updateTraceFields.bind(3, pick(record.userId, oldUser));
+    m_updateTraceFields.bind(4, sessionId);
+    m_updateTraceFields.bind(5, pick(record.release, oldRelease));
+    m_updateTraceFields.bind(6, pick(record.version, oldVersion));
+    m_updateTraceFields.bind(7, pick(record.environment, oldEnvironment));
+    if (record.isPublic)
+        m_updateTraceFields.bind(8, *record.isPublic);
+    else
+        m_updateTraceFields.bindOptional(8, oldPublic);
+    bindOptionalText(m_updateTraceFields, 9, tagsToJson(tags));
+    bindOptionalText(m_updateTraceFields, 10, agent);
+    if (payloadRk > 0)
+        m_updateTraceFields.bind(11, payloadRk);
+    else
+        m_updateTraceFields.bindNull(11);
+    m_updateTraceFields.bind(12, m_seq);
+    m_updateTraceFields.bind(13, rk);
+    if (!m_updateTraceFields.run()) {
+        *error = QStringLiteral("cannot update trace %1: %2").arg(record.id, m_db.lastSqliteError());
+        return false;
+    }
+    adjustNameCount(sourceId, created ? QString() : oldName, name);
+    noteFacet(static_cast<int>(FacetKind::Environment), record.environment);
+    noteFacet(static_cast<int>(FacetKind::Agent), agent);
+    TraceDelta &d = delta(rk);
+    if (sessionId != oldSession && !oldSession.isNull()) {
+        d.sessionMoved = true;
+        d.oldSessionId = oldSession;
+    }
+    if (!created)
+        m_updatedTraces.insert(rk);
+    return true;
+}
+
+bool WriteContext::upsertObservation(qint64 sourceId, const ObservationRecord &record, QString *error)
+{
+    if (record.id.isEmpty()) {
+        *error = QStringLiteral("an observation without an id");
+        return false;
+    }
+    qint64 traceRk = 0;
+    const QPair<qint64, QString> observationKey(sourceId, record.id);
+    if (!record.traceId.isEmpty()) {
+        traceRk = traceRowKey(sourceId, record.traceId);
+    } else {
+        traceRk = m_observationTraces.value(observationKey, 0);
+        // Never lose an update whose trace we cannot find: it becomes a trace of its own.
+        if (traceRk == 0)
+            traceRk = traceRowKey(sourceId, record.id);
+    }
+    if (traceRk == 0) {
+        *error = QStringLiteral("cannot create the trace of observation %1: %2")
+                     .arg(record.id, m_db.lastSqliteError());
+        return false;
+    }
+    if (m_observationTraces.size() > kMaxCachedIds)
+        m_observationTraces.clear();
+    m_observationTraces.insert(observationKey, traceRk);
+
+    const CompactId id(record.id);
+    m_selectObservation.bind(1, traceRk);
+    id.bindTo(m_selectObservation, 2);
+    const bool exists = m_selectObservation.step();
+
+    // Stored values (defaults for a new row), overwritten by what the record carries.
+    qint64 rk = 0;
+    QString parentId;
+    int type = static_cast<int>(ObservationType::Span);
+    QString name;
+    std::optional<qint64> start, end, completionStart;
+    QString model;
+    QByteArray modelParameters;
+    int level = static_cast<int>(Level::Default);
+    QString statusMessage;
+    UsageDetails usage;
+    CostDetails cost;
+    QString promptName;
+    std::optional<qint64> promptVersion;
+    QString version, environment;
+    qint64 payloadRk = 0;
+    if (exists) {
+        rk = m_selectObservation.columnInt(0);
+        parentId = CompactId::readColumn(m_selectObservation, 1);
+        type = static_cast<int>(m_selectObservation.columnInt(2));
+        name = m_selectObservation.columnText(3);
+        start = optionalColumn(m_selectObservation, 4);
+        end = optionalColumn(m_selectObservation, 5);
+        completionStart = optionalColumn(m_selectObservation, 6);
+        model = m_selectObservation.columnText(7);
+        modelParameters = m_selectObservation.columnBytes(8);
+        level = static_cast<int>(m_selectObservation.columnInt(9));
+        statusMessage = m_selectObservation.columnText(10);
+        usage = UsageDetails::fromJsonText(m_selectObservation.columnBytes(11));
+        cost = CostDetails::fromJsonText(m_selectObservation.columnBytes(12));
+        promptName = m_selectObservation.columnText(13);
+        promptVersion = optionalColumn(m_selectObservation, 14);
+        version = m_selectObservation.columnText(15);
+        environment = m_selectObservation.columnText(16);
+        payloadRk = m_selectObservation.columnInt(17);
+    }
+    m_selectObservation.reset();
+
+    TraceDelta &d = delta(traceRk);
+    const UsageDetails oldUsage = usage;
+    const CostDetails oldCost = cost;
+    const int oldLevel = level;
+    const QString oldName = name;
+    if (exists) {
+        d.inputTokens -= oldUsage.inputTokens();
+        d.outputTokens -= oldUsage.outputTokens();
+        d.totalTokens -= oldUsage.totalTokens();
+        d.cost -= oldCost.total();
+        d.errors -= oldLevel == static_cast<int>(Level::Error) ? 1 : 0;
+        d.warnings -= oldLevel == static_cast<int>(Level::Warning) ? 1 : 0;
+    } else {
+        rk = m_nextObservationRk++;
+        d.observations += 1;
+    }
+
+    if (!record.parentId.isEmpty())
+        parentId = record.parentId;
+    if (record.type)
+        type = static_cast<int>(*record.type);
+    if (!record.name.isNull())
+        name = record.name;
+    if (record.startNs)
+        start = record.startNs;
+    if (record.endNs)
+        end = record.endNs;
+    if (record.completionStartNs)
+        completionStart = record.completionStartNs;
+    if (!record.model.isNull())
+        model = record.model;
+    if (!record.modelParameters.isNull())
+        modelParameters = record.modelParameters;
+    if (record.level)
+        level = static_cast<int>(*record.level);
+    if (!record.statusMessage.isNull())
+        statusMessage = record.statusMessage;
+    usage.mergeFrom(record.usage);
+    cost.mergeFrom(record.cost);
+    if (!record.promptName.isNull())
+        promptName = record.promptName;
+    if (record.promptVersion)
+        promptVersion = *record.promptVersion;
+    if (!record.version.isNull())
+        version = record.version;
+    if (!record.environment.isNull())
+        environment = record.environment;
+
+    const qint64 inputTokens = usage.inputTokens();
+    const qint64 outputTokens = usage.outputTokens();
+    const qint64 totalTokens = usage.totalTokens();
+    const double totalCost = cost.total();
+    d.inputTokens += inputTokens;
+    d.outputTokens += outputTokens;
+    d.totalTokens += totalTokens;
+    d.cost += totalCost;
+    d.errors += level == static_cast<int>(Level::Error) ? 1 : 0;
+    d.warnings += level == static_cast<int>(Level::Warning) ? 1 : 0;
+    if (start && (!d.minStart || *start < *d.minStart))
+        d.minStart = start;
+    const std::optional<qint64> effectiveEnd = end ? end : start;
+    if (effectiveEnd && (!d.maxEnd || *effectiveEnd > *d.maxEnd))
+        d.maxEnd = effectiveEnd;
+    if (!model.isEmpty() && !d.models.contains(model)) {
+        d.models.append(model);
+        noteFacet(static_cast<int>(FacetKind::Model), model);
+    }
+    if (!record.environment.isNull())
+        noteFacet(static_cast<int>(FacetKind::Environment), environment);
+
+    const bool payloadGiven = !record.input.isNull() || !record.output.isNull() || !record.metadata.isNull();
+    if (payloadGiven || (exists && name != oldName)) {
+        QByteArray input, output, metadata;
+        if (payloadRk > 0)
+            readPayload(payloadRk, &input, &output, &metadata);
+        if (!record.input.isNull())
+            input = record.input;
+        if (!record.output.isNull())
+            output = record.output;
+        metadata = mergeJsonObjects(metadata, record.metadata);
+        bool ok = false;
+        payloadRk = writePayload(traceRk, rk, name, input, output, metadata, payloadRk, &ok);
+        if (!ok) {
+            *error = QStringLiteral("cannot store the payload of observation %1: %2")
+                         .arg(record.id, m_db.lastSqliteError());
+            return false;
+        }
+    }
+
+    const QByteArray usageText = usage.toJsonText();
+    const QByteArray costText = cost.toJsonText();
+    const CompactId parent(parentId.isEmpty() ? QString() : parentId);
+    sql::Statement &st = exists ? m_updateObservation : m_insertObservation;
+    // Insert binds are shifted by three (rk, trace_rk, id come first).
+    const int o = exists ? 0 : 3;
+    if (!exists) {
+        st.bind(1, rk);
+        st.bind(2, traceRk);
+        id.bindTo(st, 3);
+    }
+    parent.bindTo(st, o + 1);
+    st.bind(o + 2, type);
+    bindOptionalText(st, o + 3, name);
+    st.bindOptional(o + 4, start);
+    st.bindOptional(o + 5, end);
+    st.bindOptional(o + 6, completionStart);
+    bindOptionalText(st, o + 7, model);
+    st.bindText(o + 8, modelParameters);
+    st.bind(o + 9, level);
+    bindOptionalText(st, o + 10, statusMessage);
+    st.bind(o + 11, inputTokens);
+    st.bind(o + 12, outputTokens);
+    st.bind(o + 13, totalTokens);
+    st.bind(o + 14, totalCost);
+    st.bindText(o + 15, usageText);
+    st.bindText(o + 16, costText);
+    bindOptionalText(st, o + 17, promptName);
+    st.bindOptional(o + 18, promptVersion);
+    bindOptionalText(st, o + 19, version);
+    bindOptionalText(st, o + 20, environment);
+    if (payloadRk > 0)
+        st.bind(o + 21, payloadRk);
+    else
+        st.bindNull(o + 21);
+    st.bind(o + 22, m_seq);
+    if (exists)
+        st.bind(23, rk);
+    if (!st.run()) {
+        *error = QStringLiteral("cannot store observation %1: %2").arg(record.id, m_db.lastSqliteError());
+        return false;
+    }
+    return true;
+}
+
+bool WriteContext::upsertScore(qint64 sourceId, const ScoreRecord &record, QString *error)
+{
+    if (record.id.isEmpty()) {
+        *error = QStringLiteral("a score without an id");
+        return false;
+    }
+    const CompactId id(record.id);
+    m_selectScore.bind(1, sourceId);
+    id.bindTo(m_selectScore, 2);
+    const bool exists = m_selectScore.step();
+    qint64 rk = 0;
+    QString traceId, observationId, sessionId, name, stringValue, scoreSource, comment, environment;
+    std::optional<double> value;
+    std::optional<qint64> dataType, ts;
+    QByteArray metadata;
+    if (exists) {
+        rk = m_selectScore.columnInt(0);
+        traceId = CompactId::readColumn(m_selectScore, 1);
+        observationId = CompactId::readColumn(m_selectScore, 2);
+        sessionId = m_selectScore.columnText(3);
+        name = m_selectScore.columnText(4);
+        if (!m_selectScore.isNull(5))
+            value = m_selectScore.columnDouble(5);
+        stringValue = m_selectScore.columnText(6);
+        dataType = optionalColumn(m_selectScore, 7);
+        scoreSource = m_selectScore.columnText(8);
+        comment = m_selectScore.columnText(9);
+        ts = optionalColumn(m_selectScore, 10);
+        environment = m_selectScore.columnText(11);
+        metadata = m_selectScore.columnBytes(12);
+    }
+    m_selectScore.reset();
+
+    traceId = pick(record.traceId, traceId);
+    observationId = pick(record.observationId, observationId);
+    sessionId = pick(record.sessionId, sessionId);
+    name = pick(record.name, name);
+    if (record.value)
+        value = record.value;
+    stringValue = pick(record.stringValue, stringValue);
+    if (record.dataType)
+        dataType = static_cast<qint64>(*record.dataType);
+    scoreSource = pick(record.source, scoreSource);
+    comment = pick(record.comment, comment);
+    if (record.timestampNs)
+        ts = record.timestampNs;
+    environment = pick(record.environment, environment);
+    metadata = mergeJsonObjects(metadata, record.metadata);
+
+    const CompactId trace(traceId.isEmpty() ? QString() : traceId);
+    const CompactId observation(observationId.isEmpty() ? QString() : observationId);
+    sql::Statement &st = exists ? m_updateScore : m_insertScore;
+    const int o = exists ? 0 : 2;
+    if (!exists) {
+        st.bind(1, sourceId);
+        id.bindTo(st, 2);
+    }
+    trace.bindTo(st, o + 1);
+    observation.bindTo(st, o + 2);
+    bindOptionalText(st, o + 3, sessionId);
+    bindOptionalText(st, o + 4, name);
+    if (value)
+        st.bind(o + 5, *value);
+    else
+        st.bindNull(o + 5);
+    bindOptionalText(st, o + 6, stringValue);
+    st.bindOptional(o + 7, dataType);
+    bindOptionalText(st, o + 8, scoreSource);
+    bindOptionalText(st, o + 9, comment);
+    st.bindOptional(o + 10, ts);
+    bindOptionalText(st, o + 11, environment);
+    st.bindText(o + 12, metadata);
+    st.bind(o + 13, m_seq);
+    if (exists)
+        st.bind(14, rk);
+    if (!st.run()) {
+        *error = QStringLiteral("cannot store score %1: %2").arg(record.id, m_db.lastSqliteError());
+        return false;
+    }
+    return true;
+}
+
+bool WriteContext::recomputeSession(qint64 sourceId, const QString &sessionId)
+{
+    m_selectSessionTotals.bind(1, sessionId);
+    m_selectSessionTotals.bind(2, sourceId);
+    if (!m_selectSessionTotals.step()) {
+        m_selectSessionTotals.reset();
+        return !m_selectSessionTotals.hadError();
+    }
+    const std::optional<qint64> first = optionalColumn(m_selectSessionTotals, 0);
+    const std::optional<qint64> last = optionalColumn(m_selectSessionTotals, 1);
+    const qint64 count = m_selectSessionTotals.columnInt(2);
+    const QString user = m_selectSessionTotals.columnText(3);
+    const qint64 tokens = m_selectSessionTotals.columnInt(4);
+    const double cost = m_selectSessionTotals.columnDouble(5);
+    const qint64 errors = m_selectSessionTotals.columnInt(6);
+    m_selectSessionTotals.reset();
+    m_change.sessionsChanged = true;
+    if (count == 0) {
+        m_deleteSession.bind(1, sourceId);
+        m_deleteSession.bind(2, sessionId);
+        return m_deleteSession.run();
+    }
+    m_upsertSession.bind(1, sourceId);
+    m_upsertSession.bind(2, sessionId);
+    m_upsertSession.bindOptional(3, first);
+    m_upsertSession.bindOptional(4, last);
+    m_upsertSession.bind(5, count);
+    bindOptionalText(m_upsertSession, 6, user);
+    m_upsertSession.bind(7, tokens);
+    m_upsertSession.bind(8, cost);
+    m_upsertSession.bind(9, errors);
+    return m_upsertSession.run();
+}
+
+bool WriteContext::finishTask(QString *error)
+{
+    QSet<QPair<qint64, QString>> sessions = std::exchange(m_staleSessions, {});
+    for (auto it = m_deltas.cbegin(); it != m_deltas.cend(); ++it) {
+        const qint64 rk = it.key();
+        const TraceDelta &d = it.value();
+        m_selectTraceTotals.bind(1, rk);
+        if (!m_selectTraceTotals.step()) {
+            m_selectTraceTotals.reset();
+            continue; // deleted by the same task
+        }
+        qint64 observations = m_selectTraceTotals.columnInt(0) + d.observations;
+        const qint64 inputTokens = m_selectTraceTotals.columnInt(1) + d.inputTokens;
+        const qint64 outputTokens = m_selectTraceTotals.columnInt(2) + d.outputTokens;
+        const qint64 totalTokens = m_selectTraceTotals.columnInt(3) + d.totalTokens;
+        const double cost = m_selectTraceTotals.columnDouble(4) + d.cost;
+        const qint64 errors = m_selectTraceTotals.columnInt(5) + d.errors;
+        const qint64 warnings = m_selectTraceTotals.columnInt(6) + d.warnings;
+        std::optional<qint64> start = optionalColumn(m_selectTraceTotals, 7);
+        std::optional<qint64> end = optionalColumn(m_selectTraceTotals, 8);
+        const std::optional<qint64> tsGiven = optionalColumn(m_selectTraceTotals, 9);
+        QString models = m_selectTraceTotals.columnText(10);
+        const qint64 sourceId = m_selectTraceTotals.columnInt(11);
+        const QString sessionId = m_selectTraceTotals.columnText(12);
+        m_selectTraceTotals.reset();
+
+        if (d.minStart && (!start || *d.minStart < *start))
+            start = d.minStart;
+        if (d.maxEnd && (!end || *d.maxEnd > *end))
+            end = d.maxEnd;
+        for (const QString &model : d.models) {
+            if (!models.split(u'\n', Qt::SkipEmptyParts).contains(model))
+                models = models.isEmpty() ? model : models + u'\n' + model;
+        }
+        const std::optional<qint64> latency
+            = (start && end && *end >= *start) ? std::optional<qint64>(*end - *start) : std::nullopt;
+        const std::optional<qint64> ts = tsGiven ? tsGiven : start;
+        const Level level = errors > 0 ? Level::Error : (warnings > 0 ? Level::Warning : Level::Default);
+
+        m_updateTraceTotals.bind(1, observations);
+        m_updateTraceTotals.bind(2, inputTokens);
+        m_updateTraceTotals.bind(3, outputTokens);
+        m_updateTraceTotals.bind(4, totalTokens);
+        m_updateTraceTotals.bind(5, cost < 0 && cost > -1e-12 ? 0.0 : cost);
+        m_updateTraceTotals.bind(6, errors);
+        m_updateTraceTotals.bind(7, warnings);
+        m_updateTraceTotals.bindOptional(8, start);
+        m_updateTraceTotals.bindOptional(9, end);
+        m_updateTraceTotals.bindOptional(10, latency);
+        m_updateTraceTotals.bindOptional(11, ts);
+        m_updateTraceTotals.bind(12, static_cast<int>(level));
+        bindOptionalText(m_updateTraceTotals, 13, models.isEmpty() ? QString() : models);
+        m_updateTraceTotals.bind(14, m_seq);
+        m_updateTraceTotals.bind(15, rk);
+        if (!m_updateTraceTotals.run()) {
+            *error = QStringLiteral("cannot update trace totals: %1").arg(m_db.lastSqliteError());
+            return false;
+        }
+        if (!m_insertedTraces.contains(rk))
+            m_updatedTraces.insert(rk);
+        if (!sessionId.isEmpty())
+            sessions.insert({ sourceId, sessionId });
+        if (d.sessionMoved && !d.oldSessionId.isEmpty())
+            sessions.insert({ sourceId, d.oldSessionId });
+        m_sources.insert(sourceId);
+    }
+    for (const auto &session : std::as_const(sessions)) {
+        if (!recomputeSession(session.first, session.second)) {
+            *error
+                = QStringLiteral("cannot update session %1: %2").arg(session.second, m_db.lastSqliteError());
+            return false;
+        }
+    }
+    m_deltas.clear();
+
+    m_change.insertedTraceRks = QList<qint64>(m_insertedTraces.cbegin(), m_insertedTraces.cend());
+    QList<qint64> updated;
+    updated.reserve(m_updatedTraces.size());
+    for (const qint64 rk : std::as_const(m_updatedTraces)) {
+        if (!m_insertedTraces.contains(rk))
+            updated.append(rk);
+    }
+    m_change.updatedTraceRks = updated;
+    m_sources.remove(0);
+    m_change.sourceIds = QList<qint64>(m_sources.cbegin(), m_sources.cend());
+    return true;
+}
+
+} // namespace tg

@@ -1,0 +1,142 @@
+#pragma once
+
+#include "domain/records.h"
+#include "store/compactid.h"
+#include "store/sqlite.h"
+#include "store/storechange.h"
+
+#include <QHash>
+#include <QSet>
+#include <QString>
+
+#include <optional>
+
+namespace tg {
+
+/// The writer thread's side of the store: prepared statements, id caches and the upsert logic
+/// that merges incoming records into stored rows. Used only on the writer thread, inside the
+/// transaction and savepoint the writer opened.
+class WriteContext
+{
+public:
+    explicit WriteContext(sql::Database &db);
+
+    bool prepare(QString *error);
+    sql::Database &db() { return m_db; }
+
+    /// Starts a transaction: rows written from now carry `seq`.
+    void beginTransaction(qint64 seq);
+    /// Marks the start of one task (one savepoint) so that discardTask() can undo its bookkeeping.
+    void beginTask();
+    /// Stores one batch. Trace totals and sessions are brought up to date by finishTask().
+    bool applyBatch(const WriteBatch &batch, QString *error);
+    /// Folds the task's observation deltas into trace totals and recomputes touched sessions.
+    bool finishTask(QString *error);
+    /// Forgets everything the failed task did (its savepoint was rolled back).
+    void discardTask();
+    /// What the transaction changed so far; reset by beginTransaction().
+    const StoreChange &change() const { return m_change; }
+    StoreChange &change() { return m_change; }
+
+    /// Row key of a trace, creating a bare trace row when it is new.
+    qint64 traceRowKey(qint64 sourceId, const QString &traceId, bool *created = nullptr);
+    /// Marks a session for recomputation at the end of the task (after deletes).
+    void noteSessionChanged(qint64 sourceId, const QString &sessionId);
+    /// Marks a trace as changed (for tasks that edit rows directly).
+    void touchTrace(qint64 traceRk);
+    /// Records the commit sequence and row-key high-water marks in the open transaction.
+    bool saveCounters(QString *error);
+    /// Row key of the newest payload row written.
+    qint64 lastPayloadRk() const { return m_nextPayloadRk - 1; }
+    /// Drops id caches; needed after deletes and rollbacks.
+    void invalidateCaches();
+
+private:
+    struct TraceDelta
+    {
+        qint64 observations = 0;
+        qint64 inputTokens = 0;
+        qint64 outputTokens = 0;
+        qint64 totalTokens = 0;
+        double cost = 0.0;
+        qint64 errors = 0;
+        qint64 warnings = 0;
+        std::optional<qint64> minStart;
+        std::optional<qint64> maxEnd;
+        QStringList models;
+        QString oldSessionId; ///< session the trace left, when its session changed
+        bool sessionMoved = false;
+    };
+
+    bool upsertTrace(qint64 sourceId, const TraceRecord &record, QString *error);
+    bool upsertObservation(qint64 sourceId, const ObservationRecord &record, QString *error);
+    bool upsertScore(qint64 sourceId, const ScoreRecord &record, QString *error);
+    /// Writes a new payload row replacing `oldPayloadRk` (0 = none); returns its row key.
+    qint64 writePayload(qint64 traceRk, qint64 obsRk, const QString &name, const QByteArray &input,
+        const QByteArray &output, const QByteArray &metadata, qint64 oldPayloadRk, bool *ok);
+    bool readPayload(qint64 payloadRk, QByteArray *input, QByteArray *output, QByteArray *metadata);
+    void adjustNameCount(qint64 sourceId, const QString &oldName, const QString &newName);
+    bool recomputeSession(qint64 sourceId, const QString &sessionId);
+    void reloadRowKeys();
+    void noteFacet(int kind, const QString &value);
+    TraceDelta &delta(qint64 traceRk);
+
+    sql::Database &m_db;
+    qint64 m_seq = 0;
+    qint64 m_nextObservationRk = 1;
+    qint64 m_nextPayloadRk = 1;
+
+    sql::Statement m_selectTraceRk;
+    sql::Statement m_selectTraceForMerge;
+    sql::Statement m_insertTrace;
+    sql::Statement m_updateTraceFields;
+    sql::Statement m_insertBareTrace;
+    sql::Statement m_selectTraceTotals;
+    sql::Statement m_updateTraceTotals;
+    sql::Statement m_insertTag;
+    sql::Statement m_incrementName;
+    sql::Statement m_decrementName;
+    sql::Statement m_selectObservation;
+    sql::Statement m_insertObservation;
+    sql::Statement m_updateObservation;
+    sql::Statement m_insertPayload;
+    sql::Statement m_selectPayload;
+    sql::Statement m_deletePayload;
+    sql::Statement m_selectScore;
+    sql::Statement m_insertScore;
+    sql::Statement m_updateScore;
+    sql::Statement m_selectSessionTotals;
+    sql::Statement m_upsertSession;
+    sql::Statement m_deleteSession;
+    sql::Statement m_insertFacet;
+    QSet<QPair<int, QString>> m_knownFacets;
+
+    // (source id, trace id) -> trace row key, for the stream of observations of one trace.
+    QHash<QPair<qint64, QString>, qint64> m_traceRks;
+    // (source id, observation id) -> trace row key, for updates that omit the trace id.
+    QHash<QPair<qint64, QString>, qint64> m_observationTraces;
+
+    QHash<qint64, TraceDelta> m_deltas; // per task
+    QSet<QPair<qint64, QString>> m_staleSessions; // per task
+    QSet<qint64> m_insertedTraces; // per transaction
+    QSet<qint64> m_updatedTraces; // per transaction
+    QSet<qint64> m_sources; // per transaction
+    StoreChange m_change;
+
+    struct Snapshot
+    {
+        QSet<qint64> inserted;
+        QSet<qint64> updated;
+        QSet<qint64> sources;
+        StoreChange change;
+    } m_taskStart;
+};
+
+/// Merges JSON object text `update` into `base` key by key (nested objects recursively).
+/// When either side is not an object, a non-empty `update` replaces `base`.
+QByteArray mergeJsonObjects(const QByteArray &base, const QByteArray &update);
+
+/// Agent name from tags ("agent:Name") or metadata ("agent_name" / "agentName"); empty if none.
+QString agentNameFrom(const QStringList &tags, const QByteArray &metadata);
+
+} // namespace tg
