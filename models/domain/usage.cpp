@@ -3,6 +3,8 @@
 #include <QJsonDocument>
 #include <QJsonValue>
 
+#include <cmath>
+
 namespace tg {
 
 namespace {
@@ -15,6 +17,46 @@ qint64 sumWithPrefix(const QMap<QString, qint64> &values, QLatin1String prefix)
             sum += it.value();
     }
     return sum;
+}
+
+// Usage and cost maps are written on every observation insert: serialising them by hand is an
+// order of magnitude cheaper than building a QJsonObject.
+void appendJsonKey(QByteArray &out, const QString &key)
+{
+    out += '"';
+    const QByteArray utf8 = key.toUtf8();
+    for (const char ch : utf8) {
+        const auto u = static_cast<unsigned char>(ch);
+        if (u == '"' || u == '\\') {
+            out += '\\';
+            out += ch;
+        } else if (u < 0x20) {
+            out += "\\u00";
+            out += "0123456789abcdef"[u >> 4];
+            out += "0123456789abcdef"[u & 0xf];
+        } else {
+            out += ch;
+        }
+    }
+    out += "\":";
+}
+
+template<typename Map, typename Number>
+QByteArray serialiseMap(const Map &values, Number toText)
+{
+    QByteArray out;
+    out.reserve(24 * values.size() + 2);
+    out += '{';
+    bool first = true;
+    for (auto it = values.cbegin(); it != values.cend(); ++it) {
+        if (!first)
+            out += ',';
+        first = false;
+        appendJsonKey(out, it.key());
+        out += toText(it.value());
+    }
+    out += '}';
+    return out;
 }
 
 QJsonObject parseObject(const QByteArray &text)
@@ -83,7 +125,7 @@ QByteArray UsageDetails::toJsonText() const
 {
     if (values.isEmpty())
         return {};
-    return QJsonDocument(toJson()).toJson(QJsonDocument::Compact);
+    return serialiseMap(values, [](qint64 v) { return QByteArray::number(v); });
 }
 
 UsageDetails UsageDetails::fromJson(const QJsonObject &object)
@@ -137,7 +179,11 @@ QByteArray CostDetails::toJsonText() const
 {
     if (values.isEmpty())
         return {};
-    return QJsonDocument(toJson()).toJson(QJsonDocument::Compact);
+    return serialiseMap(values, [](double v) {
+        if (!std::isfinite(v))
+            return QByteArray("0");
+        return QByteArray::number(v, 'g', 17);
+    });
 }
 
 CostDetails CostDetails::fromJson(const QJsonObject &object)

@@ -5,6 +5,8 @@
 
 #include <chrono>
 
+#include <pthread.h>
+
 namespace tg {
 
 StoreWriter::StoreWriter(const StoreOptions &options, Hooks hooks)
@@ -24,11 +26,18 @@ bool StoreWriter::start(QString *error)
         *error = m_db.error();
         return false;
     }
+    // Large pages: rows are ~1 KB payloads appended in big transactions, and the commit cost is
+    // per page (a WAL frame each), so 64 KiB pages commit several times faster than 4 KiB ones.
+    // The page size can only be chosen before the first table exists.
+    if (m_db.queryInt("SELECT count(*) FROM sqlite_master").value_or(0) == 0 && !m_db.exec("PRAGMA page_size=65536")) {
+        *error = QStringLiteral("cannot configure %1: %2").arg(m_options.path, m_db.error());
+        return false;
+    }
     // WAL keeps readers and the writer apart; synchronous=NORMAL survives application crashes
     // (only an OS crash or power loss may drop the newest commits).
     const QString pragmas = QStringLiteral("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                                            "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-%1; "
-                                           "PRAGMA wal_autocheckpoint=8000; PRAGMA foreign_keys=OFF;")
+                                           "PRAGMA wal_autocheckpoint=1000; PRAGMA foreign_keys=OFF;")
                                 .arg(m_options.cacheSizeMiB * 1024);
     if (!m_db.exec(pragmas)) {
         *error = QStringLiteral("cannot configure %1: %2").arg(m_options.path, m_db.error());
@@ -84,6 +93,7 @@ SubmitStatus StoreWriter::enqueue(WriteTask task)
 
 void StoreWriter::run()
 {
+    pthread_setname_np(pthread_self(), "tg-store-writer");
     std::unique_lock lock(m_mutex);
     for (;;) {
         m_wake.wait(lock, [this] { return !m_queue.empty() || m_stopping; });
@@ -115,6 +125,9 @@ void StoreWriter::run()
 
 void StoreWriter::commitGroup(std::vector<WriteTask> &tasks)
 {
+    static const bool profile = qEnvironmentVariableIsSet("TG_PROFILE");
+    auto t0 = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point t1, t2;
     const qint64 seq = m_seq.load() + 1;
     std::vector<CommitResult> results(tasks.size());
     QString transactionError;
@@ -144,6 +157,7 @@ void StoreWriter::commitGroup(std::vector<WriteTask> &tasks)
                         = CommitResult { false, 0, error.isEmpty() ? QStringLiteral("write failed") : error };
                 }
             }
+            t1 = std::chrono::steady_clock::now();
             if (!m_context->saveCounters(&transactionError)) {
                 // transactionError says why
             } else if (tx.commit()) {
@@ -152,6 +166,14 @@ void StoreWriter::commitGroup(std::vector<WriteTask> &tasks)
                 transactionError = QStringLiteral("commit failed: %1").arg(m_db.lastSqliteError());
             }
         }
+    }
+    t2 = std::chrono::steady_clock::now();
+    if (profile) {
+        size_t rows = 0;
+        for (auto &t : tasks) rows += t.rows;
+        fprintf(stderr, "commit rows=%zu apply=%.1fms commit=%.1fms\n", rows,
+                std::chrono::duration<double, std::milli>(t1 - t0).count(),
+                std::chrono::duration<double, std::milli>(t2 - t1).count());
     }
     if (!committed) {
         m_context->invalidateCaches();
