@@ -99,7 +99,8 @@ std::optional<qint64> parseIsoTimestampNs(QStringView text)
 
 QString formatIsoTimestamp(qint64 ns)
 {
-    const QDateTime dt = QDateTime::fromMSecsSinceEpoch(ns / 1'000'000, QTimeZone::utc());
+    // Qt::UTC, not QTimeZone::utc(): only the former makes Qt write "Z" instead of "+00:00".
+    const QDateTime dt = QDateTime::fromMSecsSinceEpoch(ns / 1'000'000, Qt::UTC);
     return dt.toString(Qt::ISODateWithMs);
 }
 
