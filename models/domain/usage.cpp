@@ -41,8 +41,7 @@ void appendJsonKey(QByteArray &out, const QString &key)
     out += "\":";
 }
 
-template<typename Map, typename Number>
-QByteArray serialiseMap(const Map &values, Number toText)
+template<typename Map, typename Number> QByteArray serialiseMap(const Map &values, Number toText)
 {
     QByteArray out;
     out.reserve(24 * values.size() + 2);

@@ -4,7 +4,6 @@
 #include "store/sqlite.h"
 
 #include <chrono>
-
 #include <pthread.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>

@@ -77,6 +77,9 @@ CREATE TABLE trace_names(
     PRIMARY KEY(source_id, name)
 ) WITHOUT ROWID;
 
+-- payloads.trace_rk has no index on purpose: it would cost an index write per observation;
+-- a trace's payloads are found through observations.payload_rk and traces.payload_rk.
+
 -- Distinct values for completion and filter menus (environments, models, agents). Only ever
 -- grows; a stale entry costs one useless suggestion.
 CREATE TABLE facets(
@@ -123,7 +126,6 @@ CREATE TABLE payloads(
     output TEXT,
     metadata TEXT
 );
-CREATE INDEX payloads_trace ON payloads(trace_rk);
 
 CREATE TABLE scores(
     rk INTEGER PRIMARY KEY,

@@ -28,6 +28,10 @@ Database &Database::operator=(Database &&other) noexcept
 
 bool Database::open(const QString &path, Mode mode)
 {
+    // Memory statistics take a global mutex on every allocation; nothing here reads them.
+    // Must happen before SQLite initialises, hence on the first open.
+    static const bool configured = [] { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK; }();
+    Q_UNUSED(configured);
     close();
     const int flags
         = (mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))

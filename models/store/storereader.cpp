@@ -470,7 +470,9 @@ FullTextResult StoreReader::search(const QString &text, int limit, std::optional
         QString rangeClause, traceClause;
         qint64 minRk = 0, maxRk = 0;
         if (traceRk) {
-            sql::Statement range(m_db, "SELECT min(rk), max(rk) FROM payloads WHERE trace_rk = ?1");
+            sql::Statement range(m_db,
+                "SELECT min(p), max(p) FROM (SELECT payload_rk AS p FROM observations WHERE "
+                "trace_rk = ?1 UNION ALL SELECT payload_rk FROM traces WHERE rk = ?1)");
             range.bind(1, *traceRk);
             if (range.step()) {
                 minRk = range.columnInt(0);
@@ -511,8 +513,9 @@ FullTextResult StoreReader::search(const QString &text, int limit, std::optional
     if (traceRk && (result.backlog > 0 || !m_hasFullText)) {
         static const QRegularExpression separators(QStringLiteral("[\\s\"]+"));
         const QStringList words = text.toLower().split(separators, Qt::SkipEmptyParts);
-        QString sql = QStringLiteral(
-            "SELECT rk, trace_rk, coalesce(obs_rk, 0) FROM payloads WHERE trace_rk = ?1 AND rk > ?2");
+        QString sql = QStringLiteral("SELECT rk, trace_rk, coalesce(obs_rk, 0) FROM payloads WHERE rk IN "
+                                     "(SELECT payload_rk FROM observations WHERE trace_rk = ?1 UNION ALL "
+                                     "SELECT payload_rk FROM traces WHERE rk = ?1) AND rk > ?2");
         for (int i = 0; i < words.size(); ++i) {
             sql += QStringLiteral(
                 " AND (instr(lower(coalesce(name, '')), ?%1) OR instr(lower(coalesce(input, '')), ?%1) "

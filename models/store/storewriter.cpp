@@ -4,10 +4,17 @@
 #include "store/writecontext.h"
 
 #include <chrono>
-
 #include <pthread.h>
+#include <sqlite3.h>
 
 namespace tg {
+
+namespace {
+// WAL frames (64 KiB pages) after which a background checkpoint starts, and after which the
+// writer checkpoints itself because the background one cannot keep up (readers pin the WAL).
+constexpr int kCheckpointFrames = 1000;
+constexpr int kForcedCheckpointFrames = 8 * kCheckpointFrames;
+} // namespace
 
 StoreWriter::StoreWriter(const StoreOptions &options, Hooks hooks)
     : m_options(options)
@@ -29,7 +36,8 @@ bool StoreWriter::start(QString *error)
     // Large pages: rows are ~1 KB payloads appended in big transactions, and the commit cost is
     // per page (a WAL frame each), so 64 KiB pages commit several times faster than 4 KiB ones.
     // The page size can only be chosen before the first table exists.
-    if (m_db.queryInt("SELECT count(*) FROM sqlite_master").value_or(0) == 0 && !m_db.exec("PRAGMA page_size=65536")) {
+    if (m_db.queryInt("SELECT count(*) FROM sqlite_master").value_or(0) == 0
+        && !m_db.exec("PRAGMA page_size=65536")) {
         *error = QStringLiteral("cannot configure %1: %2").arg(m_options.path, m_db.error());
         return false;
     }
@@ -37,7 +45,7 @@ bool StoreWriter::start(QString *error)
     // (only an OS crash or power loss may drop the newest commits).
     const QString pragmas = QStringLiteral("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                                            "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-%1; "
-                                           "PRAGMA wal_autocheckpoint=1000; PRAGMA foreign_keys=OFF;")
+                                           "PRAGMA wal_autocheckpoint=0; PRAGMA foreign_keys=OFF;")
                                 .arg(m_options.cacheSizeMiB * 1024);
     if (!m_db.exec(pragmas)) {
         *error = QStringLiteral("cannot configure %1: %2").arg(m_options.path, m_db.error());
@@ -55,6 +63,8 @@ bool StoreWriter::start(QString *error)
     if (!m_context->prepare(error))
         return false;
     m_seq = m_db.queryInt("SELECT value FROM meta WHERE key = 'seq'").value_or(0);
+    sqlite3_wal_hook(m_db.handle(), &StoreWriter::walHook, this);
+    m_checkpointThread = std::thread([this] { runCheckpointer(); });
     m_thread = std::thread([this] { run(); });
     return true;
 }
@@ -70,7 +80,16 @@ void StoreWriter::stop()
     m_wake.notify_all();
     if (m_thread.joinable())
         m_thread.join();
+    {
+        std::lock_guard lock(m_checkpointMutex);
+        m_checkpointStopping = true;
+    }
+    m_checkpointWake.notify_all();
+    if (m_checkpointThread.joinable())
+        m_checkpointThread.join();
     m_context.reset();
+    if (m_db.isOpen())
+        sqlite3_wal_checkpoint_v2(m_db.handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
     m_db.close();
 }
 
@@ -89,6 +108,39 @@ SubmitStatus StoreWriter::enqueue(WriteTask task)
     }
     m_wake.notify_one();
     return SubmitStatus::Queued;
+}
+
+int StoreWriter::walHook(void *self, sqlite3 *db, const char *, int frames)
+{
+    auto *writer = static_cast<StoreWriter *>(self);
+    if (frames >= kForcedCheckpointFrames) {
+        sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    } else if (frames >= kCheckpointFrames) {
+        {
+            std::lock_guard lock(writer->m_checkpointMutex);
+            writer->m_checkpointWanted = true;
+        }
+        writer->m_checkpointWake.notify_one();
+    }
+    return SQLITE_OK;
+}
+
+void StoreWriter::runCheckpointer()
+{
+    pthread_setname_np(pthread_self(), "tg-checkpoint");
+    sql::Database db;
+    if (!db.open(m_options.path, sql::Database::Mode::ReadWrite))
+        return;
+    std::unique_lock lock(m_checkpointMutex);
+    for (;;) {
+        m_checkpointWake.wait(lock, [this] { return m_checkpointWanted || m_checkpointStopping; });
+        if (m_checkpointStopping)
+            break;
+        m_checkpointWanted = false;
+        lock.unlock();
+        sqlite3_wal_checkpoint_v2(db.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        lock.lock();
+    }
 }
 
 void StoreWriter::run()
@@ -144,7 +196,7 @@ void StoreWriter::commitGroup(std::vector<WriteTask> &tasks)
                 m_context->beginTask();
                 QString error;
                 bool ok = task.function ? task.function(*m_context, &error)
-                                        : m_context->applyBatch(task.batch, &error);
+                                        : m_context->applyBatch(task.batch, task.preps, &error);
                 ok = ok && m_context->finishTask(&error);
                 if (ok) {
                     m_db.exec("RELEASE task");
@@ -170,10 +222,11 @@ void StoreWriter::commitGroup(std::vector<WriteTask> &tasks)
     t2 = std::chrono::steady_clock::now();
     if (profile) {
         size_t rows = 0;
-        for (auto &t : tasks) rows += t.rows;
+        for (auto &t : tasks)
+            rows += t.rows;
         fprintf(stderr, "commit rows=%zu apply=%.1fms commit=%.1fms\n", rows,
-                std::chrono::duration<double, std::milli>(t1 - t0).count(),
-                std::chrono::duration<double, std::milli>(t2 - t1).count());
+            std::chrono::duration<double, std::milli>(t1 - t0).count(),
+            std::chrono::duration<double, std::milli>(t2 - t1).count());
     }
     if (!committed) {
         m_context->invalidateCaches();

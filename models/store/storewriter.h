@@ -2,6 +2,7 @@
 
 #include "store/sqlite.h"
 #include "store/tracestore.h"
+#include "store/writecontext.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -21,6 +22,7 @@ class WriteContext;
 struct WriteTask
 {
     WriteBatch batch;
+    std::vector<ObservationPrep> preps; ///< prepared on the submitting thread
     std::function<bool(WriteContext &, QString *)> function;
     CommitCallback done;
     size_t rows = 0;
@@ -53,6 +55,8 @@ public:
 private:
     void run();
     void commitGroup(std::vector<WriteTask> &tasks);
+    void runCheckpointer();
+    static int walHook(void *self, struct sqlite3 *db, const char *name, int frames);
 
     StoreOptions m_options;
     Hooks m_hooks;
@@ -66,6 +70,14 @@ private:
     std::atomic<size_t> m_pendingRows { 0 };
     std::atomic<qint64> m_seq { 0 };
     std::thread m_thread;
+
+    // Checkpoints run on their own thread and connection, so copying the WAL back into the
+    // database overlaps with the next transaction instead of stalling it.
+    std::mutex m_checkpointMutex;
+    std::condition_variable m_checkpointWake;
+    bool m_checkpointWanted = false;
+    bool m_checkpointStopping = false;
+    std::thread m_checkpointThread;
 };
 
 } // namespace tg

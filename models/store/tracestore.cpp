@@ -110,6 +110,7 @@ SubmitStatus TraceStore::submit(WriteBatch batch, CommitCallback onCommitted)
         return SubmitStatus::Invalid;
     WriteTask task;
     task.rows = batch.rowCount();
+    task.preps = prepareObservations(batch.observations);
     task.batch = std::move(batch);
     task.done = std::move(onCommitted);
     return m_writer->enqueue(std::move(task));
@@ -202,7 +203,10 @@ bool TraceStore::removeSource(qint64 sourceId, QString *error)
     return runSync(
         [&](WriteContext &ctx, QString *err) {
             const char *statements[] = {
-                "DELETE FROM payloads WHERE trace_rk IN (SELECT rk FROM traces WHERE source_id = ?1)",
+                "DELETE FROM payloads WHERE rk IN (SELECT o.payload_rk FROM observations o JOIN traces t ON "
+                "t.rk = "
+                "o.trace_rk WHERE t.source_id = ?1 UNION ALL SELECT payload_rk FROM traces WHERE source_id = "
+                "?1)",
                 "DELETE FROM observations WHERE trace_rk IN (SELECT rk FROM traces WHERE source_id = ?1)",
                 "DELETE FROM trace_tags WHERE trace_rk IN (SELECT rk FROM traces WHERE source_id = ?1)",
                 "DELETE FROM traces WHERE source_id = ?1",
@@ -233,7 +237,8 @@ bool TraceStore::deleteTraces(const QList<qint64> &traceRks, QString *error)
     return runSync(
         [&](WriteContext &ctx, QString *err) {
             const char *statements[] = {
-                "DELETE FROM payloads WHERE trace_rk = ?1",
+                "DELETE FROM payloads WHERE rk IN (SELECT payload_rk FROM observations WHERE trace_rk = ?1 "
+                "UNION ALL SELECT payload_rk FROM traces WHERE rk = ?1)",
                 "DELETE FROM observations WHERE trace_rk = ?1",
                 "DELETE FROM trace_tags WHERE trace_rk = ?1",
             };

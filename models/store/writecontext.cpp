@@ -102,6 +102,25 @@ QString agentNameFrom(const QStringList &tags, const QByteArray &metadata)
     return {};
 }
 
+std::vector<ObservationPrep> prepareObservations(const std::vector<ObservationRecord> &observations)
+{
+    std::vector<ObservationPrep> preps;
+    preps.reserve(observations.size());
+    for (const ObservationRecord &record : observations) {
+        ObservationPrep prep;
+        prep.id = CompactId(record.id);
+        prep.parent = CompactId(record.parentId.isEmpty() ? QString() : record.parentId);
+        prep.usageJson = record.usage.toJsonText();
+        prep.costJson = record.cost.toJsonText();
+        prep.inputTokens = record.usage.inputTokens();
+        prep.outputTokens = record.usage.outputTokens();
+        prep.totalTokens = record.usage.totalTokens();
+        prep.cost = record.cost.total();
+        preps.push_back(std::move(prep));
+    }
+    return preps;
+}
+
 WriteContext::WriteContext(sql::Database &db)
     : m_db(db)
 {
@@ -250,6 +269,7 @@ void WriteContext::beginTransaction(qint64 seq)
     m_updatedTraces.clear();
     m_sources.clear();
     m_deltas.clear();
+    m_freshTraces.clear();
 }
 
 void WriteContext::invalidateCaches()
@@ -257,6 +277,7 @@ void WriteContext::invalidateCaches()
     m_traceRks.clear();
     m_observationTraces.clear();
     m_knownFacets.clear();
+    m_freshTraces.clear();
     reloadRowKeys();
 }
 
@@ -315,6 +336,7 @@ qint64 WriteContext::traceRowKey(qint64 sourceId, const QString &traceId, bool *
             return 0;
         rk = m_db.lastInsertRowId();
         m_insertedTraces.insert(rk);
+        m_freshTraces.insert(rk, {});
         if (created)
             *created = true;
     }
@@ -324,15 +346,20 @@ qint64 WriteContext::traceRowKey(qint64 sourceId, const QString &traceId, bool *
     return rk;
 }
 
-bool WriteContext::applyBatch(const WriteBatch &batch, QString *error)
+bool WriteContext::applyBatch(
+    const WriteBatch &batch, const std::vector<ObservationPrep> &preps, QString *error)
 {
+    const std::vector<ObservationPrep> ownPreps = preps.size() == batch.observations.size()
+        ? std::vector<ObservationPrep> {}
+        : prepareObservations(batch.observations);
+    const std::vector<ObservationPrep> &usePreps = ownPreps.empty() ? preps : ownPreps;
     m_sources.insert(batch.sourceId);
     for (const TraceRecord &trace : batch.traces) {
         if (!upsertTrace(batch.sourceId, trace, error))
             return false;
     }
-    for (const ObservationRecord &observation : batch.observations) {
-        if (!upsertObservation(batch.sourceId, observation, error))
+    for (size_t i = 0; i < batch.observations.size(); ++i) {
+        if (!upsertObservation(batch.sourceId, batch.observations[i], usePreps[i], error))
             return false;
     }
     for (const ScoreRecord &score : batch.scores) {
@@ -509,14 +536,15 @@ bool WriteContext::upsertTrace(qint64 sourceId, const TraceRecord &record, QStri
     return true;
 }
 
-bool WriteContext::upsertObservation(qint64 sourceId, const ObservationRecord &record, QString *error)
+bool WriteContext::upsertObservation(
+    qint64 sourceId, const ObservationRecord &record, const ObservationPrep &prep, QString *error)
 {
     if (record.id.isEmpty()) {
         *error = QStringLiteral("an observation without an id");
         return false;
     }
     qint64 traceRk = 0;
-    const QPair<qint64, QString> observationKey(sourceId, record.id);
+    const quint64 observationKey = qHash(record.id, static_cast<size_t>(sourceId) * 0x9E3779B97F4A7C15ULL);
     if (!record.traceId.isEmpty()) {
         traceRk = traceRowKey(sourceId, record.traceId);
     } else {
@@ -534,10 +562,19 @@ bool WriteContext::upsertObservation(qint64 sourceId, const ObservationRecord &r
         m_observationTraces.clear();
     m_observationTraces.insert(observationKey, traceRk);
 
-    const CompactId id(record.id);
-    m_selectObservation.bind(1, traceRk);
-    id.bindTo(m_selectObservation, 2);
-    const bool exists = m_selectObservation.step();
+    const CompactId &id = prep.id;
+    // A trace created in this transaction holds only the observations this transaction wrote,
+    // so for those the probe can be answered from memory.
+    bool exists = false;
+    const auto fresh = m_freshTraces.find(traceRk);
+    const bool known = fresh != m_freshTraces.end();
+    if (!known || fresh->contains(id.bytes())) {
+        m_selectObservation.bind(1, traceRk);
+        id.bindTo(m_selectObservation, 2);
+        exists = m_selectObservation.step();
+    }
+    if (known)
+        fresh->insert(id.bytes());
 
     // Stored values (defaults for a new row), overwritten by what the record carries.
     qint64 rk = 0;
@@ -614,8 +651,6 @@ bool WriteContext::upsertObservation(qint64 sourceId, const ObservationRecord &r
         level = static_cast<int>(*record.level);
     if (!record.statusMessage.isNull())
         statusMessage = record.statusMessage;
-    usage.mergeFrom(record.usage);
-    cost.mergeFrom(record.cost);
     if (!record.promptName.isNull())
         promptName = record.promptName;
     if (record.promptVersion)
@@ -625,10 +660,23 @@ bool WriteContext::upsertObservation(qint64 sourceId, const ObservationRecord &r
     if (!record.environment.isNull())
         environment = record.environment;
 
-    const qint64 inputTokens = usage.inputTokens();
-    const qint64 outputTokens = usage.outputTokens();
-    const qint64 totalTokens = usage.totalTokens();
-    const double totalCost = cost.total();
+    // A new row takes what the submitting thread prepared; an update merges with what is stored.
+    qint64 inputTokens = prep.inputTokens;
+    qint64 outputTokens = prep.outputTokens;
+    qint64 totalTokens = prep.totalTokens;
+    double totalCost = prep.cost;
+    QByteArray usageText = prep.usageJson;
+    QByteArray costText = prep.costJson;
+    if (exists) {
+        usage.mergeFrom(record.usage);
+        cost.mergeFrom(record.cost);
+        inputTokens = usage.inputTokens();
+        outputTokens = usage.outputTokens();
+        totalTokens = usage.totalTokens();
+        totalCost = cost.total();
+        usageText = usage.toJsonText();
+        costText = cost.toJsonText();
+    }
     d.inputTokens += inputTokens;
     d.outputTokens += outputTokens;
     d.totalTokens += totalTokens;
@@ -666,9 +714,9 @@ bool WriteContext::upsertObservation(qint64 sourceId, const ObservationRecord &r
         }
     }
 
-    const QByteArray usageText = usage.toJsonText();
-    const QByteArray costText = cost.toJsonText();
-    const CompactId parent(parentId.isEmpty() ? QString() : parentId);
+    const CompactId parent = (!exists || !record.parentId.isEmpty())
+        ? prep.parent
+        : CompactId(parentId.isEmpty() ? QString() : parentId);
     sql::Statement &st = exists ? m_updateObservation : m_insertObservation;
     // Insert binds are shifted by three (rk, trace_rk, id come first).
     const int o = exists ? 0 : 3;

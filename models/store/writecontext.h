@@ -13,6 +13,22 @@
 
 namespace tg {
 
+/// Work done on the submitting thread, so that the single writer thread mostly binds and steps:
+/// compact ids and the serialised usage and cost of each observation of a batch.
+struct ObservationPrep
+{
+    CompactId id;
+    CompactId parent;
+    QByteArray usageJson;
+    QByteArray costJson;
+    qint64 inputTokens = 0;
+    qint64 outputTokens = 0;
+    qint64 totalTokens = 0;
+    double cost = 0.0;
+};
+
+std::vector<ObservationPrep> prepareObservations(const std::vector<ObservationRecord> &observations);
+
 /// The writer thread's side of the store: prepared statements, id caches and the upsert logic
 /// that merges incoming records into stored rows. Used only on the writer thread, inside the
 /// transaction and savepoint the writer opened.
@@ -29,7 +45,7 @@ public:
     /// Marks the start of one task (one savepoint) so that discardTask() can undo its bookkeeping.
     void beginTask();
     /// Stores one batch. Trace totals and sessions are brought up to date by finishTask().
-    bool applyBatch(const WriteBatch &batch, QString *error);
+    bool applyBatch(const WriteBatch &batch, const std::vector<ObservationPrep> &preps, QString *error);
     /// Folds the task's observation deltas into trace totals and recomputes touched sessions.
     bool finishTask(QString *error);
     /// Forgets everything the failed task did (its savepoint was rolled back).
@@ -69,7 +85,8 @@ private:
     };
 
     bool upsertTrace(qint64 sourceId, const TraceRecord &record, QString *error);
-    bool upsertObservation(qint64 sourceId, const ObservationRecord &record, QString *error);
+    bool upsertObservation(
+        qint64 sourceId, const ObservationRecord &record, const ObservationPrep &prep, QString *error);
     bool upsertScore(qint64 sourceId, const ScoreRecord &record, QString *error);
     /// Writes a new payload row replacing `oldPayloadRk` (0 = none); returns its row key.
     qint64 writePayload(qint64 traceRk, qint64 obsRk, const QString &name, const QByteArray &input,
@@ -113,9 +130,11 @@ private:
 
     // (source id, trace id) -> trace row key, for the stream of observations of one trace.
     QHash<QPair<qint64, QString>, qint64> m_traceRks;
-    // (source id, observation id) -> trace row key, for updates that omit the trace id.
-    QHash<QPair<qint64, QString>, qint64> m_observationTraces;
+    // hash(source id, observation id) -> trace row key, for updates that omit the trace id. A
+    // hash collision only sends the lookup to a trace where the probe then finds nothing.
+    QHash<quint64, qint64> m_observationTraces;
 
+    QHash<qint64, QSet<QByteArray>> m_freshTraces; // per transaction: new trace -> ids written
     QHash<qint64, TraceDelta> m_deltas; // per task
     QSet<QPair<qint64, QString>> m_staleSessions; // per task
     QSet<qint64> m_insertedTraces; // per transaction
