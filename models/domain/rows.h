@@ -31,6 +31,7 @@ struct TraceRow
     QString environment;
     QString release;
     QString version;
+    QString agent;                   ///< from a tag "agent:Name" or metadata agent_name/agentName
     qint64 latencyNs = kUnknownTime; ///< first observation start to last observation end
     qint64 inputTokens = 0;
     qint64 outputTokens = 0;
@@ -40,6 +41,9 @@ struct TraceRow
     int errorCount = 0;
     int warningCount = 0;
     Level level = Level::Default; ///< the most severe observation level
+    qint64 writeSeq = 0;          ///< commit sequence of the last change
+
+    bool operator==(const TraceRow &other) const = default;
 };
 
 /// Trace fields plus payloads, for the detail pane.
@@ -103,6 +107,7 @@ struct SessionRow
     double cost = 0.0;
     int errorCount = 0;
 
+    bool operator==(const SessionRow &other) const = default;
     qint64 durationNs() const
     {
         return (firstNs >= 0 && lastNs >= firstNs) ? lastNs - firstNs : kUnknownTime;

@@ -37,6 +37,12 @@ std::unique_ptr<StoreReader> ReaderPool::acquire()
     return reader;
 }
 
+ReaderLease ReaderPool::lease()
+{
+    std::shared_ptr<ReaderPool> self = shared_from_this();
+    return ReaderLease(acquire().release(), [self](StoreReader *r) { self->release(std::unique_ptr<StoreReader>(r)); });
+}
+
 void ReaderPool::release(std::unique_ptr<StoreReader> reader)
 {
     if (!reader)

@@ -2,6 +2,7 @@
 
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -10,10 +11,17 @@ namespace tg {
 
 class StoreReader;
 
-/// Read connections, reused between threads (one user at a time).
-class ReaderPool
+/// A borrowed read connection; destroying it returns the connection to its pool.
+using ReaderLease = std::unique_ptr<StoreReader, std::function<void(StoreReader *)>>;
+
+/// Read connections, reused between threads (one user at a time). Shared-owned, so that work
+/// still running on a worker thread can finish reading after the store object is gone.
+class ReaderPool : public std::enable_shared_from_this<ReaderPool>
 {
 public:
+    /// A connection for the calling thread; empty if the database cannot be opened.
+    ReaderLease lease();
+
     ReaderPool(QString storePath, QString fullTextPath);
     ~ReaderPool();
 

@@ -89,7 +89,8 @@ void StoreWriter::stop()
         m_checkpointThread.join();
     m_context.reset();
     if (m_db.isOpen())
-        sqlite3_wal_checkpoint_v2(m_db.handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+        // PASSIVE: never wait for readers that may still be finishing on worker threads.
+        sqlite3_wal_checkpoint_v2(m_db.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     m_db.close();
 }
 
@@ -237,16 +238,18 @@ void StoreWriter::commitGroup(std::vector<WriteTask> &tasks)
     } else {
         m_seq = seq;
     }
-    for (size_t i = 0; i < tasks.size(); ++i) {
-        if (tasks[i].done)
-            tasks[i].done(results[i]);
-    }
+    // The change notice goes out before the callbacks, so a client told "stored" finds the
+    // notice already on its way to the views.
     if (committed) {
         const StoreChange &change = m_context->change();
         if (m_hooks.committed)
             m_hooks.committed(change);
         if (m_hooks.payloadsWritten)
             m_hooks.payloadsWritten(m_context->lastPayloadRk());
+    }
+    for (size_t i = 0; i < tasks.size(); ++i) {
+        if (tasks[i].done)
+            tasks[i].done(results[i]);
     }
 }
 

@@ -12,7 +12,7 @@ namespace tg {
 
 const char *const kTraceRowColumns
     = "rk, source_id, id, name, ts, user_id, session_id, tags, environment, release, version, latency_ns, "
-      "input_tokens, output_tokens, total_tokens, cost, obs_count, error_count, warning_count, level";
+      "input_tokens, output_tokens, total_tokens, cost, obs_count, error_count, warning_count, level, agent, seq";
 
 namespace {
 
@@ -72,6 +72,8 @@ TraceRow readTraceRow(const sql::Statement &st)
     row.errorCount = static_cast<int>(st.columnInt(17));
     row.warningCount = static_cast<int>(st.columnInt(18));
     row.level = levelFromInt(static_cast<int>(st.columnInt(19))).value_or(Level::Default);
+    row.agent = st.columnText(20);
+    row.writeSeq = st.columnInt(21);
     return row;
 }
 

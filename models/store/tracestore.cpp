@@ -303,12 +303,9 @@ bool TraceStore::setSyncState(qint64 sourceId, const QString &key, const QString
         nullptr);
 }
 
-TraceStore::ReaderLease TraceStore::reader() const
+ReaderLease TraceStore::reader() const
 {
-    ReaderPool *pool = m_readers.get();
-    std::unique_ptr<StoreReader> reader = pool->acquire();
-    StoreReader *raw = reader.release();
-    return ReaderLease(raw, [pool](StoreReader *r) { pool->release(std::unique_ptr<StoreReader>(r)); });
+    return m_readers->lease();
 }
 
 size_t TraceStore::pendingRows() const

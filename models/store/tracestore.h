@@ -2,6 +2,7 @@
 
 #include "domain/records.h"
 #include "domain/source.h"
+#include "store/readerpool.h"
 #include "store/storechange.h"
 
 #include <QObject>
@@ -76,8 +77,9 @@ public:
     bool setSyncState(qint64 sourceId, const QString &key, const QString &value);
 
     /// A read connection for the calling thread; return it by destroying the lease.
-    using ReaderLease = std::unique_ptr<StoreReader, std::function<void(StoreReader *)>>;
     ReaderLease reader() const;
+    /// The read connections, for work on other threads that may outlive this object.
+    std::shared_ptr<ReaderPool> readerPool() const { return m_readers; }
 
     /// Rows queued but not yet committed.
     size_t pendingRows() const;
@@ -101,7 +103,7 @@ private:
     StoreOptions m_options;
     std::unique_ptr<StoreWriter> m_writer;
     std::unique_ptr<FullTextIndexer> m_indexer;
-    std::unique_ptr<ReaderPool> m_readers;
+    std::shared_ptr<ReaderPool> m_readers;
 };
 
 } // namespace tg

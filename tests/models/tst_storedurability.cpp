@@ -58,18 +58,21 @@ int runChild(const QString &path)
         fprintf(stderr, "child: %s\n", qPrintable(error));
         return 2;
     }
-    const qint64 source = store->ensureSource(SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local"));
+    const qint64 source
+        = store->ensureSource(SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local"));
     // Continue numbering after what a previous (killed) child stored.
-    int next = static_cast<int>(store->reader()->countTraces({}) / kTracesPerBatch) + 1000 * QCoreApplication::arguments().last().toInt();
+    int next = static_cast<int>(store->reader()->countTraces({}) / kTracesPerBatch)
+        + 1000 * QCoreApplication::arguments().last().toInt();
     for (;;) {
         const int number = next++;
-        const SubmitStatus status = store->submit(makeBatch(source, number), [number](const CommitResult &result) {
-            if (result.ok) {
-                char line[64];
-                const int n = snprintf(line, sizeof line, "committed %d\n", number);
-                (void)!write(STDOUT_FILENO, line, static_cast<size_t>(n));
-            }
-        });
+        const SubmitStatus status
+            = store->submit(makeBatch(source, number), [number](const CommitResult &result) {
+                  if (result.ok) {
+                      char line[64];
+                      const int n = snprintf(line, sizeof line, "committed %d\n", number);
+                      (void)!write(STDOUT_FILENO, line, static_cast<size_t>(n));
+                  }
+              });
         if (status == SubmitStatus::Overloaded)
             usleep(2000);
     }
@@ -92,7 +95,7 @@ private Q_SLOTS:
             QProcess child;
             child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
             child.start(QCoreApplication::applicationFilePath(),
-                        { QStringLiteral("--durability-child"), path, QString::number(round) });
+                { QStringLiteral("--durability-child"), path, QString::number(round) });
             QVERIFY(child.waitForStarted());
             const int killAfter = 10 + QRandomGenerator::global()->bounded(40); // commits seen
             int seenThisRound = 0;
@@ -137,13 +140,15 @@ private:
             // Totals agree with the rows they summarise.
             QCOMPARE(db.queryInt("SELECT count(*) FROM traces t WHERE obs_count != "
                                  "(SELECT count(*) FROM observations o WHERE o.trace_rk = t.rk)"),
-                     std::optional<qint64>(0));
-            QCOMPARE(db.queryInt("SELECT count(*) FROM observations o WHERE payload_rk IS NOT NULL AND NOT EXISTS "
-                                 "(SELECT 1 FROM payloads p WHERE p.rk = o.payload_rk)"),
-                     std::optional<qint64>(0));
+                std::optional<qint64>(0));
+            QCOMPARE(
+                db.queryInt("SELECT count(*) FROM observations o WHERE payload_rk IS NOT NULL AND NOT EXISTS "
+                            "(SELECT 1 FROM payloads p WHERE p.rk = o.payload_rk)"),
+                std::optional<qint64>(0));
             QCOMPARE(db.queryInt("SELECT count(*) FROM sessions s WHERE trace_count != "
-                                 "(SELECT count(*) FROM traces t WHERE t.session_id = s.id AND t.source_id = s.source_id)"),
-                     std::optional<qint64>(0));
+                                 "(SELECT count(*) FROM traces t WHERE t.session_id = s.id AND t.source_id = "
+                                 "s.source_id)"),
+                std::optional<qint64>(0));
             // Whole batches or nothing: a batch is never half there.
             sql::Statement perBatch(db, "SELECT name, count(*), sum(obs_count) FROM traces GROUP BY name");
             while (perBatch.step()) {
@@ -157,8 +162,10 @@ private:
         auto reader = store->reader();
         const qint64 source = reader->sourceByKey(QStringLiteral("local"))->id;
         for (const int number : committed) {
-            const auto row = reader->traceById(source, QStringLiteral("b%1-t%2").arg(number).arg(kTracesPerBatch - 1));
-            QVERIFY2(row, qPrintable(QStringLiteral("batch %1 was reported committed but is missing").arg(number)));
+            const auto row
+                = reader->traceById(source, QStringLiteral("b%1-t%2").arg(number).arg(kTracesPerBatch - 1));
+            QVERIFY2(row,
+                qPrintable(QStringLiteral("batch %1 was reported committed but is missing").arg(number)));
             QCOMPARE(row->observationCount, kObservationsPerTrace);
             const auto observations = reader->observations(row->rk);
             QCOMPARE(observations.size(), size_t(kObservationsPerTrace));

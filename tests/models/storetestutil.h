@@ -1,0 +1,60 @@
+#pragma once
+// Helpers for tests that need a populated store.
+
+#include "store/storereader.h"
+#include "store/tracestore.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <future>
+
+namespace tg::test {
+
+inline std::unique_ptr<TraceStore> openTempStore(
+    const QTemporaryDir &dir, const QString &name = QStringLiteral("t.db"))
+{
+    QString error;
+    StoreOptions options;
+    options.path = dir.filePath(name);
+    auto store = TraceStore::open(options, &error);
+    if (!store)
+        qWarning("cannot open store: %s", qPrintable(error));
+    return store;
+}
+
+inline bool commit(TraceStore &store, WriteBatch batch)
+{
+    std::promise<bool> done;
+    auto future = done.get_future();
+    if (store.submit(std::move(batch), [&done](const CommitResult &r) { done.set_value(r.ok); })
+        != SubmitStatus::Queued)
+        return false;
+    return future.get();
+}
+
+inline TraceRecord makeTrace(const QString &id, const QString &name, qint64 tsSeconds)
+{
+    TraceRecord t;
+    t.id = id;
+    t.name = name;
+    t.timestampNs = (1'780'000'000LL + tsSeconds) * 1'000'000'000LL;
+    return t;
+}
+
+inline ObservationRecord makeObservation(
+    const QString &id, const QString &traceId, qint64 startSeconds, qint64 durationMs, double cost = 0.0)
+{
+    ObservationRecord o;
+    o.id = id;
+    o.traceId = traceId;
+    o.type = ObservationType::Span;
+    o.name = id;
+    o.startNs = (1'780'000'000LL + startSeconds) * 1'000'000'000LL;
+    o.endNs = *o.startNs + durationMs * 1'000'000LL;
+    if (cost > 0)
+        o.cost.set(QStringLiteral("total"), cost);
+    return o;
+}
+
+} // namespace tg::test
