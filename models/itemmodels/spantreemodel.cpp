@@ -75,8 +75,15 @@ SpanTreeChange SpanTreeModel::applyUpdate(const std::vector<ObservationRow> &row
     }
 
     emitRowsChanged(change.updated, 0, ColumnCount - 1, {});
-    emitRowsChanged(
-        change.aggregatesChanged, NameColumn, NameColumn, { ErrorCountRole, DescendantCountRole });
+    // Rows refreshed in full above need no second signal for their counts.
+    std::vector<int> updated = change.updated;
+    std::sort(updated.begin(), updated.end());
+    std::vector<int> countsOnly;
+    for (const int node : change.aggregatesChanged) {
+        if (!std::binary_search(updated.begin(), updated.end(), node))
+            countsOnly.push_back(node);
+    }
+    emitRowsChanged(std::move(countsOnly), NameColumn, NameColumn, { ErrorCountRole, DescendantCountRole });
 
     if (change.traceStartChanged) {
         // Every offset moved; one range per non-empty child list, only over the start column.
