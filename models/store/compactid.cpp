@@ -100,7 +100,7 @@ QString CompactId::readColumn(const sql::Statement &statement, int column)
     case SQLITE_NULL:
         return {};
     case SQLITE_BLOB:
-        return decodeBlob(statement.columnBytes(column));
+        return decodeBlob(statement.columnRawBytes(column));
     default:
         return statement.columnText(column);
     }

@@ -40,7 +40,8 @@ std::unique_ptr<StoreReader> ReaderPool::acquire()
 ReaderLease ReaderPool::lease()
 {
     std::shared_ptr<ReaderPool> self = shared_from_this();
-    return ReaderLease(acquire().release(), [self](StoreReader *r) { self->release(std::unique_ptr<StoreReader>(r)); });
+    return ReaderLease(
+        acquire().release(), [self](StoreReader *r) { self->release(std::unique_ptr<StoreReader>(r)); });
 }
 
 void ReaderPool::release(std::unique_ptr<StoreReader> reader)

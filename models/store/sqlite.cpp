@@ -268,6 +268,14 @@ QByteArray Statement::columnBytes(int column) const
     return QByteArray(static_cast<const char *>(data), sqlite3_column_bytes(m_stmt, column));
 }
 
+QByteArray Statement::columnRawBytes(int column) const
+{
+    const void *data = sqlite3_column_blob(m_stmt, column);
+    if (!data)
+        return {};
+    return QByteArray::fromRawData(static_cast<const char *>(data), sqlite3_column_bytes(m_stmt, column));
+}
+
 int Statement::columnType(int column) const
 {
     return sqlite3_column_type(m_stmt, column);

@@ -87,6 +87,8 @@ public:
     double columnDouble(int column) const;
     QString columnText(int column) const;
     QByteArray columnBytes(int column) const;
+    /// The column's bytes without a copy; valid until the next step() or reset().
+    QByteArray columnRawBytes(int column) const;
     /// Column type (SQLITE_INTEGER, SQLITE_TEXT, SQLITE_BLOB, ...).
     int columnType(int column) const;
     bool hadError() const { return m_failed; }

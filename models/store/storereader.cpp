@@ -15,17 +15,39 @@ const char *const kObservationRowColumns = "rk, id, parent_id, type, name, start
                                            "input_tokens, output_tokens, total_tokens, "
                                            "cost, seq";
 
-ObservationRow readObservationRow(const sql::Statement &st)
+/// Names and models repeat across a trace's rows: share one QString per distinct value.
+class StringCache
+{
+public:
+    QString text(const sql::Statement &st, int column)
+    {
+        const QByteArray raw = st.columnRawBytes(column);
+        if (raw.isNull())
+            return {};
+        auto it = m_strings.constFind(raw);
+        if (it != m_strings.cend())
+            return it.value();
+        const QString text = QString::fromUtf8(raw);
+        if (m_strings.size() < 50'000)
+            m_strings.insert(QByteArray(raw.constData(), raw.size()), text);
+        return text;
+    }
+
+private:
+    QHash<QByteArray, QString> m_strings;
+};
+
+ObservationRow readObservationRow(const sql::Statement &st, StringCache &strings)
 {
     ObservationRow row;
     row.rk = st.columnInt(0);
     row.id = CompactId::readColumn(st, 1);
     row.parentId = CompactId::readColumn(st, 2);
     row.type = observationTypeFromInt(static_cast<int>(st.columnInt(3))).value_or(ObservationType::Span);
-    row.name = st.columnText(4);
+    row.name = strings.text(st, 4);
     row.startNs = st.isNull(5) ? kUnknownTime : st.columnInt(5);
     row.endNs = st.isNull(6) ? kUnknownTime : st.columnInt(6);
-    row.model = st.columnText(7);
+    row.model = strings.text(st, 7);
     row.level = levelFromInt(static_cast<int>(st.columnInt(8))).value_or(Level::Default);
     row.inputTokens = st.columnInt(9);
     row.outputTokens = st.columnInt(10);
@@ -96,7 +118,9 @@ bool StoreReader::open(const QString &storePath, const QString &fullTextPath, QS
         *error = m_db.error();
         return false;
     }
-    if (!m_db.exec("PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA query_only=1;")) {
+    // Memory-mapped reads skip a copy per page; the size only reserves address space.
+    if (!m_db.exec("PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA query_only=1; "
+                   "PRAGMA mmap_size=4294967296;")) {
         *error = m_db.error();
         return false;
     }
@@ -267,16 +291,44 @@ std::optional<TraceDetail> StoreReader::traceDetail(qint64 traceRk)
 std::vector<ObservationRow> StoreReader::observations(qint64 traceRk, qint64 afterSeq)
 {
     std::vector<ObservationRow> rows;
-    const QString sql = QStringLiteral("SELECT %1 FROM observations WHERE trace_rk = ?1%2")
-                            .arg(QLatin1String(kObservationRowColumns),
-                                afterSeq > 0 ? QStringLiteral(" AND seq > ?2") : QString());
+    // The key index is ordered by id, so reading through it visits the table in random order.
+    // A trace's rows usually sit close together: scan that row-key range in table order instead
+    // and drop the few rows of other traces, unless the range is mostly foreign rows.
+    qint64 count = 0, first = 0, last = 0;
+    if (afterSeq <= 0) {
+        sql::Statement range(m_db, "SELECT count(*), min(rk), max(rk) FROM observations WHERE trace_rk = ?1");
+        range.bind(1, traceRk);
+        if (range.step()) {
+            count = range.columnInt(0);
+            first = range.columnInt(1);
+            last = range.columnInt(2);
+        }
+        if (count == 0)
+            return rows;
+    }
+    const bool scanRange = afterSeq <= 0 && last - first + 1 <= 4 * count;
+    QString sql;
+    if (scanRange)
+        sql = QStringLiteral(
+            "SELECT %1 FROM observations NOT INDEXED WHERE rk BETWEEN ?2 AND ?3 AND trace_rk = ?1")
+                  .arg(QLatin1String(kObservationRowColumns));
+    else
+        sql = QStringLiteral("SELECT %1 FROM observations WHERE trace_rk = ?1%2")
+                  .arg(QLatin1String(kObservationRowColumns),
+                      afterSeq > 0 ? QStringLiteral(" AND seq > ?2") : QString());
     sql::Statement st;
     st.prepare(m_db, sql);
     st.bind(1, traceRk);
-    if (afterSeq > 0)
+    if (scanRange) {
+        st.bind(2, first);
+        st.bind(3, last);
+    } else if (afterSeq > 0) {
         st.bind(2, afterSeq);
+    }
+    rows.reserve(static_cast<size_t>(count));
+    StringCache names;
     while (st.step())
-        rows.push_back(readObservationRow(st));
+        rows.push_back(readObservationRow(st, names));
     return rows;
 }
 
@@ -296,7 +348,8 @@ std::optional<ObservationDetail> StoreReader::observationDetail(qint64 observati
     if (!st.step())
         return std::nullopt;
     ObservationDetail d;
-    d.row = readObservationRow(st);
+    StringCache strings;
+    d.row = readObservationRow(st, strings);
     d.traceRk = st.columnInt(14);
     d.traceId = CompactId::readColumn(st, 15);
     d.completionStartNs = st.isNull(16) ? kUnknownTime : st.columnInt(16);

@@ -12,7 +12,8 @@ namespace tg {
 
 const char *const kTraceRowColumns
     = "rk, source_id, id, name, ts, user_id, session_id, tags, environment, release, version, latency_ns, "
-      "input_tokens, output_tokens, total_tokens, cost, obs_count, error_count, warning_count, level, agent, seq";
+      "input_tokens, output_tokens, total_tokens, cost, obs_count, error_count, warning_count, level, agent, "
+      "seq";
 
 namespace {
 

@@ -6,6 +6,7 @@
 //   full-text search over 1,000,000 indexed observations.
 // Large data sets are built once and kept under $TRACEGLASS_BENCH_DIR (default /tmp/traceglass-bench).
 #include "benchdata.h"
+#include "itemmodels/spantree.h"
 #include "store/storereader.h"
 #include "store/tracestore.h"
 
@@ -14,7 +15,6 @@
 #include <QElapsedTimer>
 
 #include <benchmark/benchmark.h>
-
 #include <thread>
 
 using namespace tg;
@@ -65,17 +65,18 @@ void waitForIndex(TraceStore &store)
 /// Builds (once) a store at `name` with `observations` observations in traces of
 /// `perTrace`, payloads of `payloadBytes`; `decorate` may tweak each batch.
 std::unique_ptr<TraceStore> dataset(const QString &name, int traces, int perTrace, int payloadBytes,
-                                    const std::function<void(WriteBatch &, int)> &decorate = {})
+    const std::function<void(WriteBatch &, int)> &decorate = {})
 {
     const QString path = benchDir() + u'/' + name + QStringLiteral(".db");
     const QString donePath = path + QStringLiteral(".complete");
     if (QFile::exists(donePath))
         return openOrDie(path);
-    for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral(".fts"),
-                                   QStringLiteral(".fts-wal"), QStringLiteral(".fts-shm") })
+    for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm"),
+             QStringLiteral(".fts"), QStringLiteral(".fts-wal"), QStringLiteral(".fts-shm") })
         QFile::remove(path + suffix);
     auto store = openOrDie(path);
-    const qint64 source = store->ensureSource(SourceKind::Demo, QStringLiteral("bench"), QStringLiteral("Bench"));
+    const qint64 source
+        = store->ensureSource(SourceKind::Demo, QStringLiteral("bench"), QStringLiteral("Bench"));
     QRandomGenerator rng(42);
     QElapsedTimer timer;
     timer.start();
@@ -101,7 +102,9 @@ std::unique_ptr<TraceStore> dataset(const QString &name, int traces, int perTrac
 void BM_IngestObservations(benchmark::State &state)
 {
     const bool fullText = state.range(0) != 0;
-    const int observations = qEnvironmentVariableIntValue("TG_BENCH_OBS") > 0 ? qEnvironmentVariableIntValue("TG_BENCH_OBS") : 400'000;
+    const int observations = qEnvironmentVariableIntValue("TG_BENCH_OBS") > 0
+        ? qEnvironmentVariableIntValue("TG_BENCH_OBS")
+        : 400'000;
     const int perTrace = 50;
     QRandomGenerator rng(7);
     std::vector<WriteBatch> batches;
@@ -120,8 +123,8 @@ void BM_IngestObservations(benchmark::State &state)
     for (auto _ : state) {
         state.PauseTiming();
         const QString path = benchDir() + QStringLiteral("/ingest.db");
-        for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral(".fts"),
-                                       QStringLiteral(".fts-wal"), QStringLiteral(".fts-shm") })
+        for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm"),
+                 QStringLiteral(".fts"), QStringLiteral(".fts-wal"), QStringLiteral(".fts-shm") })
             QFile::remove(path + suffix);
         auto store = openOrDie(path, fullText);
         store->ensureSource(SourceKind::Demo, QStringLiteral("bench"), QStringLiteral("Bench"));
@@ -143,7 +146,8 @@ void BM_IngestObservations(benchmark::State &state)
     }
     state.SetItemsProcessed(state.iterations() * observations);
     state.SetBytesProcessed(state.iterations() * payloadBytes);
-    state.counters["observations_per_s"] = benchmark::Counter(observations * state.iterations(), benchmark::Counter::kIsRate);
+    state.counters["observations_per_s"]
+        = benchmark::Counter(observations * state.iterations(), benchmark::Counter::kIsRate);
     if (fullText)
         state.counters["fts_backlog_rows_per_s"] = indexRate;
 }
@@ -154,12 +158,13 @@ void BM_FullTextCatchUp(benchmark::State &state)
     // Index an existing store from scratch: the background indexer's own rate.
     const int observations = 200'000;
     const QString path = benchDir() + QStringLiteral("/catchup.db");
-    for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral(".fts"),
-                                   QStringLiteral(".fts-wal"), QStringLiteral(".fts-shm") })
+    for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm"),
+             QStringLiteral(".fts"), QStringLiteral(".fts-wal"), QStringLiteral(".fts-shm") })
         QFile::remove(path + suffix);
     {
         auto store = openOrDie(path, false);
-        const qint64 source = store->ensureSource(SourceKind::Demo, QStringLiteral("bench"), QStringLiteral("Bench"));
+        const qint64 source
+            = store->ensureSource(SourceKind::Demo, QStringLiteral("bench"), QStringLiteral("Bench"));
         QRandomGenerator rng(9);
         std::vector<WriteBatch> batches;
         for (int i = 0; i < observations / 50; i += 10) {
@@ -179,7 +184,8 @@ void BM_FullTextCatchUp(benchmark::State &state)
         waitForIndex(*store);
     }
     state.SetItemsProcessed(state.iterations() * observations);
-    state.counters["observations_per_s"] = benchmark::Counter(observations * state.iterations(), benchmark::Counter::kIsRate);
+    state.counters["observations_per_s"]
+        = benchmark::Counter(observations * state.iterations(), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_FullTextCatchUp)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 
@@ -197,6 +203,22 @@ void BM_OpenLargeTraceQuery(benchmark::State &state)
     state.counters["observations"] = static_cast<double>(rows);
 }
 BENCHMARK(BM_OpenLargeTraceQuery)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_OpenLargeTrace(benchmark::State &state)
+{
+    // What the trace view does before it can show the tree: query + flat tree build.
+    static auto store = dataset(QStringLiteral("large-trace"), 1, 100'000, 200);
+    auto reader = store->reader();
+    const qint64 rk = reader->traces({}, 0, 1).front().rk;
+    int nodes = 0;
+    for (auto _ : state) {
+        const SpanTree tree = SpanTree::build(reader->observations(rk));
+        nodes = tree.size();
+        benchmark::DoNotOptimize(nodes);
+    }
+    state.counters["observations"] = nodes;
+}
+BENCHMARK(BM_OpenLargeTrace)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 TraceStore &millionTraces()
 {
@@ -268,10 +290,12 @@ BENCHMARK(BM_ListOtherSortWithFilter)->Unit(benchmark::kMillisecond)->UseRealTim
 TraceStore &millionObservations()
 {
     // 1,000,000 observations of ~1 KB; ten of them carry a rare word.
-    static auto store = dataset(QStringLiteral("million-observations"), 20'000, 50, 1024, [](WriteBatch &batch, int t) {
-        if (t % 2000 == 0)
-            batch.observations[5].input = R"([{"role":"user","content":"where is the zanzibarite needle"}])";
-    });
+    static auto store
+        = dataset(QStringLiteral("million-observations"), 20'000, 50, 1024, [](WriteBatch &batch, int t) {
+              if (t % 2000 == 0)
+                  batch.observations[5].input
+                      = R"([{"role":"user","content":"where is the zanzibarite needle"}])";
+          });
     return *store;
 }
 
