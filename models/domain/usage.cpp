@@ -3,6 +3,7 @@
 #include <QJsonDocument>
 #include <QJsonValue>
 
+#include <charconv>
 #include <cmath>
 
 namespace tg {
@@ -21,30 +22,63 @@ qint64 sumWithPrefix(const QMap<QString, qint64> &values, QLatin1String prefix)
 
 // Usage and cost maps are written on every observation insert: serialising them by hand is an
 // order of magnitude cheaper than building a QJsonObject.
+void appendEscapedByte(QByteArray &out, char ch)
+{
+    const auto u = static_cast<unsigned char>(ch);
+    if (u == '"' || u == '\\') {
+        out += '\\';
+        out += ch;
+    } else if (u < 0x20) {
+        out += "\\u00";
+        out += "0123456789abcdef"[u >> 4];
+        out += "0123456789abcdef"[u & 0xf];
+    } else {
+        out += ch;
+    }
+}
+
 void appendJsonKey(QByteArray &out, const QString &key)
 {
     out += '"';
-    const QByteArray utf8 = key.toUtf8();
-    for (const char ch : utf8) {
-        const auto u = static_cast<unsigned char>(ch);
-        if (u == '"' || u == '\\') {
-            out += '\\';
-            out += ch;
-        } else if (u < 0x20) {
-            out += "\\u00";
-            out += "0123456789abcdef"[u >> 4];
-            out += "0123456789abcdef"[u & 0xf];
-        } else {
-            out += ch;
+    bool ascii = true;
+    for (const QChar c : key) {
+        if (c.unicode() >= 0x80) {
+            ascii = false;
+            break;
         }
+    }
+    if (ascii) {
+        for (const QChar c : key)
+            appendEscapedByte(out, static_cast<char>(c.unicode()));
+    } else {
+        for (const char ch : key.toUtf8())
+            appendEscapedByte(out, ch);
     }
     out += "\":";
 }
 
-template<typename Map, typename Number> QByteArray serialiseMap(const Map &values, Number toText)
+void appendNumber(QByteArray &out, qint64 value)
+{
+    char buffer[24];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+    out.append(buffer, result.ptr - buffer);
+}
+
+void appendNumber(QByteArray &out, double value)
+{
+    if (!std::isfinite(value)) {
+        out += '0';
+        return;
+    }
+    char buffer[32];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value); // shortest round-trip form
+    out.append(buffer, result.ptr - buffer);
+}
+
+template<typename Map> QByteArray serialiseMap(const Map &values)
 {
     QByteArray out;
-    out.reserve(24 * values.size() + 2);
+    out.reserve(32 * values.size() + 2);
     out += '{';
     bool first = true;
     for (auto it = values.cbegin(); it != values.cend(); ++it) {
@@ -52,7 +86,7 @@ template<typename Map, typename Number> QByteArray serialiseMap(const Map &value
             out += ',';
         first = false;
         appendJsonKey(out, it.key());
-        out += toText(it.value());
+        appendNumber(out, it.value());
     }
     out += '}';
     return out;
@@ -124,7 +158,7 @@ QByteArray UsageDetails::toJsonText() const
 {
     if (values.isEmpty())
         return {};
-    return serialiseMap(values, [](qint64 v) { return QByteArray::number(v); });
+    return serialiseMap(values);
 }
 
 UsageDetails UsageDetails::fromJson(const QJsonObject &object)
@@ -178,11 +212,7 @@ QByteArray CostDetails::toJsonText() const
 {
     if (values.isEmpty())
         return {};
-    return serialiseMap(values, [](double v) {
-        if (!std::isfinite(v))
-            return QByteArray("0");
-        return QByteArray::number(v, 'g', 17);
-    });
+    return serialiseMap(values);
 }
 
 CostDetails CostDetails::fromJson(const QJsonObject &object)

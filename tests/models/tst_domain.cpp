@@ -3,6 +3,7 @@
 #include "domain/timeformat.h"
 #include "domain/usage.h"
 
+#include <QJsonDocument>
 #include <QTest>
 
 using namespace tg;
@@ -25,6 +26,7 @@ private slots:
     void usageMergeOverwritesKeys();
     void costTotal();
     void costFromJsonSkipsNegativeAndGarbage();
+    void detailsJsonTextRoundTrips();
     void parseIsoTimestamp_data();
     void parseIsoTimestamp();
     void parseIsoTimestampRejectsGarbage_data();
@@ -196,6 +198,28 @@ void TestDomain::costFromJsonSkipsNegativeAndGarbage()
     QCOMPARE(cost.value(QStringLiteral("output")), 0.002);
     QCOMPARE(cost.total(), 0.003);
     QVERIFY(CostDetails::fromJsonText("{").isEmpty());
+}
+
+void TestDomain::detailsJsonTextRoundTrips()
+{
+    // Hand-written serialisation: keys with quotes, backslashes, control and non-ASCII
+    // characters, large and fractional numbers must come back unchanged.
+    UsageDetails usage;
+    usage.set(QStringLiteral("input"), 1234567890123LL);
+    usage.set(QStringLiteral("we\"ird\\key\n"), 7);
+    usage.set(QStringLiteral("ключ-токены"), 42);
+    usage.set(QStringLiteral("emoji-😀"), -3);
+    const QByteArray usageText = usage.toJsonText();
+    QVERIFY(QJsonDocument::fromJson(usageText).isObject());
+    QCOMPARE(UsageDetails::fromJsonText(usageText), usage);
+
+    CostDetails cost;
+    cost.set(QStringLiteral("input"), 0.1);
+    cost.set(QStringLiteral("output"), 1.0 / 3.0);
+    cost.set(QStringLiteral("total"), 12345.000001);
+    const QByteArray costText = cost.toJsonText();
+    QCOMPARE(CostDetails::fromJsonText(costText), cost);
+    QVERIFY(UsageDetails().toJsonText().isEmpty());
 }
 
 void TestDomain::parseIsoTimestamp_data()
