@@ -364,6 +364,13 @@ void TestLangfuseIngestion::eventValidation_data()
         R"({"id":"e","type":"trace-create","timestamp":"2026-13-40","body":{}})")
                                    << "e"
                                    << "Invalid datetime";
+    QTest::newRow("timestamp beyond 2262")
+        << QByteArray(R"({"id":"e","type":"trace-create","timestamp":"9999-12-31T23:59:59Z","body":{}})")
+        << "e"
+        << "timestamp: Invalid datetime";
+    QTest::newRow("startTime before 1677")
+        << ev("span-create", R"({"id":"s","startTime":"1600-01-01T00:00:00Z"})") << "e"
+        << "body.startTime: Invalid datetime";
     QTest::newRow("unknown type") << ev("trace-delete", "{}") << "e"
                                   << "type: Invalid discriminator value";
     QTest::newRow("type missing") << QByteArray(R"({"id":"e",)" + ts + R"(,"body":{}})") << "e"
