@@ -469,7 +469,7 @@ LangfusePageMeta LangfuseApiMapper::pageMetaFromJson(const FlatJsonValue &value)
 }
 
 bool lfapi::appendFullTrace(
-    const FlatJsonValue &object, IoMode io, WriteBatch &out, FlatJson &scratch, int *skipped)
+    const FlatJsonValue &object, IoMode io, WriteBatch &out, FlatJson &scratch, LangfuseApiResult *counts)
 {
     std::optional<TraceRecord> trace = lfapi::mapTrace(object, io, scratch);
     if (!trace)
@@ -479,10 +479,12 @@ bool lfapi::appendFullTrace(
     object.value("observations").forEachElement([&](const FlatJsonValue &e) {
         if (!e.isObject())
             return; // TraceWithDetails lists ids only
+        if (counts)
+            ++counts->itemCount;
         std::optional<LangfuseObservationV2> o = lfapi::mapObservation(e, io, scratch);
         if (!o) {
-            if (skipped)
-                ++*skipped;
+            if (counts)
+                ++counts->skippedCount;
             return;
         }
         if (o->record.traceId.isEmpty())
@@ -492,10 +494,12 @@ bool lfapi::appendFullTrace(
     object.value("scores").forEachElement([&](const FlatJsonValue &e) {
         if (!e.isObject())
             return;
+        if (counts)
+            ++counts->itemCount;
         std::optional<ScoreRecord> s = lfapi::mapScore(e, scratch);
         if (!s) {
-            if (skipped)
-                ++*skipped;
+            if (counts)
+                ++counts->skippedCount;
             return;
         }
         if (s->traceId.isEmpty() && s->sessionId.isEmpty())

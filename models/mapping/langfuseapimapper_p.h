@@ -24,8 +24,9 @@ QByteArray metadata(const FlatJsonValue &v, FlatJson &scratch);
 std::optional<TraceRecord> mapTrace(const FlatJsonValue &o, IoMode io, FlatJson &scratch);
 std::optional<LangfuseObservationV2> mapObservation(const FlatJsonValue &o, IoMode io, FlatJson &scratch);
 std::optional<ScoreRecord> mapScore(const FlatJsonValue &o, FlatJson &scratch);
-/// Trace + embedded observations + scores; false without a trace id.
+/// Trace + embedded observations + scores; false without a trace id. Embedded objects are
+/// counted in counts->itemCount / skippedCount when counts is given.
 bool appendFullTrace(
-    const FlatJsonValue &object, IoMode io, WriteBatch &out, FlatJson &scratch, int *skipped);
+    const FlatJsonValue &object, IoMode io, WriteBatch &out, FlatJson &scratch, LangfuseApiResult *counts);
 
 } // namespace tg::lfapi

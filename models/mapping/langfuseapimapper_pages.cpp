@@ -94,7 +94,7 @@ template<typename ItemFn> LangfuseApiResult mapSingle(const QByteArray &json, It
 
 bool traceItem(const FlatJsonValue &o, Context &ctx)
 {
-    return appendFullTrace(o, IoMode::Json, ctx.result.batch, ctx.scratch, &ctx.result.skippedCount);
+    return appendFullTrace(o, IoMode::Json, ctx.result.batch, ctx.scratch, &ctx.result);
 }
 
 bool observationItem(const FlatJsonValue &o, Context &ctx, const QString &traceId = {})
@@ -136,6 +136,7 @@ bool sessionItem(const FlatJsonValue &o, Context &ctx)
     o.value("traces").forEachElement([&](const FlatJsonValue &e) {
         if (!e.isObject())
             return;
+        ++ctx.result.itemCount;
         const size_t before = ctx.result.batch.traces.size();
         if (!traceItem(e, ctx)) {
             ++ctx.result.skippedCount;
@@ -223,7 +224,7 @@ Shape classify(const FlatJsonValue &o)
         return Shape::ObservationV2;
     if (has(StartTime) || (has(Type) && has(TraceId) && !has(Value)))
         return Shape::Observation;
-    if (has(DataType) || has(StringValue) || has(Subject) || (has(Value) && has(Name) && has(Source)))
+    if (has(DataType) || has(StringValue) || has(Subject) || (has(Value) && has(Name)))
         return Shape::Score;
     if (has(CreatedAt) && has(ProjectId) && !has(Timestamp) && !has(Name))
         return Shape::Session;
@@ -295,8 +296,7 @@ void mapAny(const FlatJsonValue &root, Context &ctx)
     if (trace.isObject()) {
         // Legacy UI download: {trace, observations}; I/O may have been stringified for export.
         ++ctx.result.itemCount;
-        if (!appendFullTrace(
-                trace, IoMode::Unstringify, ctx.result.batch, ctx.scratch, &ctx.result.skippedCount)) {
+        if (!appendFullTrace(trace, IoMode::Unstringify, ctx.result.batch, ctx.scratch, &ctx.result)) {
             ++ctx.result.skippedCount;
             return;
         }
@@ -419,7 +419,10 @@ LangfuseApiResult LangfuseApiMapper::mapDocument(const QByteArray &json)
                 firstLineError = lineDoc.errorString();
             continue;
         }
-        ++goodLines;
+        // Only object lines make this JSON Lines; a stray scalar line in a broken pretty-printed
+        // file must not turn a syntax error into "ok".
+        if (lineDoc.root().isObject())
+            ++goodLines;
         mapAny(lineDoc.root(), ctx);
     }
     if (goodLines == 0) {
