@@ -15,12 +15,18 @@
 
 namespace {
 
-/// ~2 KB of chat text with quotes, newlines and some non-ASCII, as real prompts have.
+/// Page content: Dense has quotes, newlines and non-ASCII in every sentence (a JSON-in-a-string
+/// worst case); Plain is ASCII prose.
+enum class Text { Dense, Plain };
+Text g_text = Text::Dense;
+
+/// ~2 KB of chat text.
 QString chatText(int seed)
 {
     QString text;
-    const QString sentence
-        = QStringLiteral("The \"agent\" looked up order #%1 and said: \u00e9t\u00e9 \u2014 ok.\n");
+    const QString sentence = g_text == Text::Dense
+        ? QStringLiteral("The \"agent\" looked up order #%1 and said: \u00e9t\u00e9 \u2014 ok.\n")
+        : QStringLiteral("The agent looked up order number %1 and reported that it shipped today. ");
     while (text.size() < 1900)
         text += sentence.arg(seed++);
     return text;
@@ -198,7 +204,10 @@ void report(benchmark::State &state, const QByteArray &json)
 
 void BM_V2ObservationsPage1000(benchmark::State &state)
 {
+    g_text = state.range(0) ? Text::Plain : Text::Dense;
     const QByteArray json = v2Page(1000);
+    g_text = Text::Dense;
+    state.SetLabel(state.range(0) ? "plain ASCII text" : "dense: quotes, newlines, non-ASCII");
     for (auto _ : state) {
         tg::LangfuseApiResult result = tg::LangfuseApiMapper::mapObservationsV2Page(json);
         benchmark::DoNotOptimize(result.batch.observations.data());
@@ -207,7 +216,7 @@ void BM_V2ObservationsPage1000(benchmark::State &state)
     }
     report(state, json);
 }
-BENCHMARK(BM_V2ObservationsPage1000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_V2ObservationsPage1000)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 void BM_V1ObservationsPage1000(benchmark::State &state)
 {
