@@ -93,7 +93,8 @@ public:
     bool isUndefined() const { return m_doc == nullptr; }
     /// Undefined or JSON null: "not given".
     bool isMissing() const { return m_doc == nullptr || kind() == Kind::Null; }
-    Kind kind() const { return node().kind; }
+    /// The node's kind; Kind::Null for an undefined value (check isUndefined() to tell them apart).
+    Kind kind() const { return m_doc ? node().kind : Kind::Null; }
     bool isNull() const { return m_doc && kind() == Kind::Null; }
     bool isBool() const { return m_doc && (kind() == Kind::True || kind() == Kind::False); }
     bool isNumber() const { return m_doc && kind() == Kind::Number; }

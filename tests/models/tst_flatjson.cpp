@@ -104,6 +104,12 @@ void TestFlatJson::stringDecoding()
     QVERIFY(!root.value("k").stringEquals("a"));
     QCOMPARE(root.value("k").rawText(), QByteArrayView(R"("a\"b\\c\/d\ne\u00e9")"));
     QVERIFY(root.value("missing").isUndefined());
+    QVERIFY(!root.value("missing").isNull());
+    QVERIFY(root.value("missing").isMissing());
+    QCOMPARE(root.value("missing").kind(), FlatJson::Kind::Null);
+    QCOMPARE(root.value("missing").size(), 0);
+    QVERIFY(root.value("missing").toString().isNull());
+    QVERIFY(root.value("missing").rawText().isEmpty());
     QVERIFY(root.value("plain").toString() != QString());
     QVERIFY(root.toString().isNull()); // not a string
 }
