@@ -65,7 +65,12 @@ struct LangfuseIngestionResult
 ///   without traceId (typical of updates) has an empty traceId: the store resolves it from the
 ///   stored observation.
 /// - Creates default startTime/timestamp to the envelope timestamp and environment to "default";
-///   updates leave both unset. Environments are normalised (normalizeEnvironment), not rejected.
+///   updates leave both unset. Two deliberate leniencies against Langfuse: environments are
+///   normalised (langfusejson::normalizeEnvironment) rather than rejected, and modelParameters
+///   values that are objects or mixed arrays are kept as JSON text strings rather than rejected.
+/// - Payloads (input, output) are any JSON, stored as compact JSON text; metadata that is not an
+///   object is wrapped as {"metadata": value}; usageDetails wins over the deprecated usage object
+///   and costDetails over usage.*Cost (see langfusejson::usageDetailsFrom for the OpenAI forms).
 /// - Scores take the envelope timestamp. BOOLEAN gives value 0/1 and stringValue "True"/"False";
 ///   CATEGORICAL, TEXT and CORRECTION give stringValue; a score without dataType is NUMERIC for a
 ///   number and CATEGORICAL for a string.

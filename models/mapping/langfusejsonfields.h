@@ -55,7 +55,7 @@ bool costDetailsFrom(const FlatJsonValue &value, Strictness mode, CostDetails &o
 
 /// The deprecated `usage` object, {input, output, total, unit, inputCost, outputCost, totalCost}
 /// or {promptTokens, completionTokens, totalTokens}, into usage and cost keys input/output/total.
-/// Zero and negative counts are skipped.
+/// Negative counts are skipped; lenient mode also skips zeros (the v1 API sends all-zero usage).
 bool legacyUsageFrom(
     const FlatJsonValue &value, Strictness mode, UsageDetails &usage, CostDetails &cost, QString *error);
 
