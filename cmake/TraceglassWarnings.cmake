@@ -2,7 +2,7 @@
 # targets that never call traceglass_set_warnings, so it stays out of the warning set.
 function(traceglass_set_warnings target)
     target_compile_options(${target} PRIVATE
-        -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor -Wcast-align
+        -Wall -Wextra -Wpedantic $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local> -Wnon-virtual-dtor -Wcast-align
         -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough -Wformat=2)
     if(TRACEGLASS_WERROR)
         target_compile_options(${target} PRIVATE -Werror)
