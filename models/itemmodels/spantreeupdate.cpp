@@ -52,6 +52,18 @@ struct SpanTree::UpdateContext
     std::vector<std::pair<int, int>> levelFlips; ///< node, +1 became ERROR / -1 stopped being one
     QHash<int, qint64> originalRowKeys; ///< existing nodes whose row key changed
     QHash<int, QString> declaredParentIds; ///< parent ids sent in this batch (new or changed)
+    bool fullRange = false; ///< the trace range may shrink: recompute it from all nodes
+    qint64 rangeStart = std::numeric_limits<qint64>::max();
+    qint64 rangeEnd = kUnknownTime;
+
+    void extendRange(qint64 start, qint64 end)
+    {
+        if (start >= 0) {
+            rangeStart = std::min(rangeStart, start);
+            rangeEnd = std::max(rangeEnd, start);
+        }
+        rangeEnd = std::max(rangeEnd, end);
+    }
 
     void mark(int node, Mark bit, std::vector<int> &list)
     {
@@ -96,6 +108,7 @@ SpanTreeChange SpanTree::applyUpdate(const std::vector<ObservationRow> &rows, Sp
             m_children.addList();
             ctx.declaredParentIds.insert(index, row.parentId);
             assignValues(index, row);
+            ctx.extendRange(m_nodes.back().startNs, m_nodes.back().endNs);
             ctx.newNodes.push_back(index);
             ctx.markCandidate(index);
             ctx.marks[static_cast<size_t>(index)] |= MarkSeen;
@@ -113,10 +126,12 @@ SpanTreeChange SpanTree::applyUpdate(const std::vector<ObservationRow> &rows, Sp
             // The same new id twice in one batch: still invisible, so just take the later row.
             ctx.declaredParentIds.insert(index, row.parentId);
             assignValues(index, row);
+            ctx.fullRange = true; // the earlier row may have widened the range
             continue;
         }
 
         const qint64 keptStart = node.startNs;
+        const qint64 oldNodeEnd = node.endNs;
         const qint64 oldPendingStart = ctx.pendingStart.value(index, keptStart);
         const bool wasError = node.level == Level::Error;
         bool changed = node.rk != row.rk || node.endNs != normalizedTime(row.endNs)
@@ -129,6 +144,12 @@ SpanTreeChange SpanTree::applyUpdate(const std::vector<ObservationRow> &rows, Sp
         assignValues(index, row);
         const qint64 newStart = node.startNs;
         node.startNs = keptStart;
+        // A node that defined the trace start or end and moves inward shrinks the range.
+        if ((keptStart >= 0 && keptStart == m_traceStartNs && newStart != keptStart)
+            || ((oldNodeEnd == m_traceEndNs || keptStart == m_traceEndNs)
+                && (node.endNs != oldNodeEnd || newStart != keptStart)))
+            ctx.fullRange = true;
+        ctx.extendRange(newStart, node.endNs);
         if (newStart != oldPendingStart)
             changed = true;
         if (newStart != keptStart) {
@@ -182,7 +203,13 @@ SpanTreeChange SpanTree::applyUpdate(const std::vector<ObservationRow> &rows, Sp
     for (auto it = ctx.pendingStart.cbegin(); it != ctx.pendingStart.cend(); ++it)
         m_nodes[static_cast<size_t>(it.key())].startNs = it.value();
 
-    recomputeTraceRange();
+    if (ctx.fullRange) {
+        recomputeTraceRange();
+    } else {
+        if (ctx.rangeStart != std::numeric_limits<qint64>::max())
+            m_traceStartNs = m_traceStartNs < 0 ? ctx.rangeStart : std::min(m_traceStartNs, ctx.rangeStart);
+        m_traceEndNs = std::max(m_traceEndNs, ctx.rangeEnd);
+    }
     ctx.change.inserted = ctx.newNodes;
     ctx.change.traceStartChanged = m_traceStartNs != oldStart;
     ctx.change.traceEndChanged = m_traceEndNs != oldEnd;
