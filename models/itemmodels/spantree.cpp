@@ -23,10 +23,13 @@ SpanTree SpanTree::build(const std::vector<ObservationRow> &rows)
         size_t name;
         size_t model;
     };
-    constexpr size_t kAhead = 8;
+    constexpr size_t kAhead = 16;
     const auto touch = [](const QString &text) {
-        if (!text.isEmpty())
+        if (!text.isEmpty()) {
+            // Both ends: a 16-character id often straddles two cache lines.
             __builtin_prefetch(text.constData());
+            __builtin_prefetch(text.constData() + text.size() - 1);
+        }
     };
     std::vector<RowHashes> hashes(rowCount);
     for (size_t i = 0; i < rowCount; ++i) {
@@ -44,8 +47,12 @@ SpanTree SpanTree::build(const std::vector<ObservationRow> &rows)
     std::vector<int> winningRow; // per node, the row whose values it holds
     winningRow.reserve(rowCount);
     for (size_t i = 0; i < rowCount; ++i) {
-        if (i + kAhead < rowCount)
+        if (i + kAhead < rowCount) {
+            // Pass 1 compares names against the interned ones: the row's copy is cold again.
             tree.m_idIndex.prefetch(hashes[i + kAhead].id);
+            touch(rows[i + kAhead].name);
+            touch(rows[i + kAhead].model);
+        }
         const ObservationRow &row = rows[i];
         const int fresh = tree.size();
         tree.m_ids.push_back(row.id);
@@ -65,9 +72,11 @@ SpanTree SpanTree::build(const std::vector<ObservationRow> &rows)
 
     const int count = tree.size();
     for (int i = 0; i < count; ++i) {
-        if (i + static_cast<int>(kAhead) < count)
-            tree.m_idIndex.prefetch(
-                hashes[static_cast<size_t>(winningRow[static_cast<size_t>(i) + kAhead])].parent);
+        if (i + static_cast<int>(kAhead) < count) {
+            const auto ahead = static_cast<size_t>(winningRow[static_cast<size_t>(i) + kAhead]);
+            tree.m_idIndex.prefetch(hashes[ahead].parent);
+            touch(rows[ahead].parentId);
+        }
         const size_t rowIndex = static_cast<size_t>(winningRow[static_cast<size_t>(i)]);
         const QString &parentId = rows[rowIndex].parentId;
         if (parentId.isEmpty())
