@@ -17,7 +17,7 @@ struct DemoOptions
 {
     quint64 seed = 1;
     int traceCount = 200; ///< all traces, huge ones included
-    int sessions = 40; ///< multi-turn sessions the traces are spread over (0 = none)
+    int sessions = 40; ///< multi-turn sessions (0 = none); about 70% of ordinary traces belong to one
     qint64 startNs = 1'785'542'400'000'000'000LL; ///< first possible trace, 2026-08-01T00:00:00Z
     qint64 timeSpanNs = 7LL * 24 * 3600 * 1'000'000'000LL; ///< traces start within this span
     int hugeTraceCount = 0; ///< long agent runs among traceCount
@@ -45,9 +45,9 @@ public:
     /// Replaces `batch` with the next chunk and returns true, or returns false when all data has
     /// been produced. A batch holds at most batchObservations observations, except that an
     /// ordinary trace is never split (a batch may hold one such trace beyond the limit); huge
-    /// traces are split. A huge trace's root observation and trace record come first without
-    /// an end, and a later batch carries their end and output as partial records (as Langfuse
-    /// SDKs send create and update events).
+    /// traces are split. A huge trace's root observation comes first without an end and its
+    /// trace record without output; the last batch of that trace carries both as partial
+    /// records with the same ids (as Langfuse SDKs send create and update events).
     bool next(WriteBatch &batch);
     /// Hands every remaining batch to `sink` until it returns false; returns the batch count.
     int generate(const std::function<bool(WriteBatch &&)> &sink);

@@ -14,18 +14,6 @@ namespace {
 constexpr qint64 kMs = 1'000'000;
 constexpr qint64 kSecond = 1'000 * kMs;
 
-QByteArray anthropicText(const char *role, QStringView text)
-{
-    return R"({"role":")" + QByteArray(role) + R"(","content":[{"type":"text","text":)" + quoted(text)
-        + "}]}";
-}
-
-QByteArray openAiParameters(double temperature, int maxTokens, const QByteArray &extra = {})
-{
-    return R"({"temperature":)" + QByteArray::number(temperature) + R"(,"max_tokens":)"
-        + QByteArray::number(maxTokens) + R"(,"top_p":1,"stream":true)" + extra + '}';
-}
-
 qsizetype totalSize(const QByteArrayList &parts)
 {
     qsizetype sum = 0;
@@ -564,73 +552,6 @@ DemoTraceInfo DemoTraceBuilder::simple(qint64 start, const DemoTurn &turn)
     info.endNs = endOf(g);
     info.judged = { g };
     return info;
-}
-
-qint64 DemoTraceBuilder::hugeStep(int parent, qint64 start, int step, int &budget)
-{
-    if (budget <= 0)
-        return start;
-    const int span = open(ObservationType::Span, QStringLiteral("step-%1").arg(step), parent, start);
-    --budget;
-    qint64 t = start + kMs;
-    if (budget > 0) {
-        GenerationSpec spec;
-        spec.name = QStringLiteral("plan-next-action");
-        spec.model = step % 3 == 0 ? QStringLiteral("gemini-2.5-flash") : QStringLiteral("gpt-4o-mini");
-        spec.input
-            = openAiInput({ message("system", u"Decide the next action for the research task."),
-                              message("user", padded(QStringLiteral("Step %1: continue.").arg(step), 120)) },
-                {});
-        spec.output = message("assistant", u"Search for the next source and read it.");
-        spec.modelParameters = openAiParameters(0.2, 256);
-        spec.inputTokens = tokensFor(spec.input.size());
-        spec.cachedTokens = 1024;
-        spec.outputTokens = m_rng.range(20, 90);
-        t = endOf(generation(span, t, spec)) + kMs;
-        --budget;
-    }
-    if (budget > 0) {
-        const bool search = m_rng.chance(0.6);
-        const Call call = search
-            ? makeCall(
-                QStringLiteral("web_search"), R"({"query":"next source","max_results":3})", Format::OpenAI)
-            : makeCall(QStringLiteral("read_page"), R"({"url":"https://example.org/doc"})", Format::OpenAI);
-        const qint64 duration = static_cast<qint64>(m_rng.logNormal(250, 1.8) * kMs);
-        const int tl = tool(span, t, call, R"({"ok":true})", duration);
-        --budget;
-        if (m_rng.chance(0.01))
-            fail(tl, Level::Error, QStringLiteral("ConnectionResetError: peer closed the connection"));
-        if (budget > 0) {
-            const int http = open(ObservationType::Span, QStringLiteral("http GET"), tl, t + kMs);
-            close(http, t + duration - kMs);
-            --budget;
-        }
-        t = endOf(tl) + kMs;
-    }
-    if (step % 5 == 0 && budget >= 3) {
-        t = endOf(retriever(span, t, QStringLiteral("memory-search"), QStringLiteral("notes so far"), 2))
-            + kMs;
-        budget -= 3;
-    }
-    if (step % 10 == 0 && budget >= 2) {
-        const int sub = open(ObservationType::Agent, QStringLiteral("Summarizer"), span, t);
-        GenerationSpec spec;
-        spec.name = QStringLiteral("summarize-notes");
-        spec.model = QStringLiteral("claude-3-5-haiku");
-        spec.format = Format::Anthropic;
-        spec.input = anthropicInput(QStringLiteral("Summarise the notes."),
-            { anthropicText("user", padded(QStringLiteral("Notes:"), 60)) }, {});
-        spec.inputTokens = tokensFor(spec.input.size());
-        spec.outputTokens = m_rng.range(80, 300);
-        spec.output = anthropicOutput(spec.model, QStringLiteral("Summary of the notes so far."), {},
-            spec.inputTokens, spec.outputTokens);
-        spec.modelParameters = R"({"max_tokens":1024})";
-        close(sub, endOf(generation(sub, t + kMs, spec)) + kMs);
-        t = endOf(sub) + kMs;
-        budget -= 2;
-    }
-    close(span, t);
-    return t;
 }
 
 } // namespace tg

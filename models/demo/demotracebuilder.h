@@ -117,6 +117,8 @@ private:
     QByteArray anthropicOutput(const QString &model, const QString &text, const std::vector<Call> &calls,
         qint64 inputTokens, qint64 outputTokens) const;
     QByteArrayList history(const std::vector<DemoTurn> &turns) const;
+    static QByteArray anthropicText(const char *role, QStringView text);
+    static QByteArray openAiParameters(double temperature, int maxTokens, const QByteArray &extra = {});
     /// The question padded with prose so a request of `used` bytes so far reaches the payload size.
     QString padded(const QString &question, qsizetype used) const;
     Call makeCall(const QString &tool, const QByteArray &arguments, Format format);

@@ -20,10 +20,23 @@ public:
     /// Adds `node`, whose id is ids[node] and not yet in the index.
     void insert(int node, const std::vector<QString> &ids);
     /// find(), or insert() of `node` when absent; returns the node now holding the id.
-    int findOrInsert(int node, const std::vector<QString> &ids);
+    int findOrInsert(int node, const std::vector<QString> &ids)
+    {
+        return findOrInsert(node, hashOf(ids[static_cast<size_t>(node)]), ids);
+    }
+
+    // The same with the hash computed beforehand, so a bulk load can hash in one sequential
+    // pass and prefetch the table slots it is about to probe.
+    static size_t hashOf(QStringView id);
+    int find(QStringView id, size_t hash, const std::vector<QString> &ids) const;
+    int findOrInsert(int node, size_t hash, const std::vector<QString> &ids);
+    void prefetch(size_t hash) const
+    {
+        if (!m_slots.empty())
+            __builtin_prefetch(&m_slots[hash & (m_slots.size() - 1)]);
+    }
 
 private:
-    static size_t hashOf(QStringView id);
     void rehash(size_t capacity);
 
     std::vector<int> m_slots; ///< node index or -1; size is a power of two

@@ -5,45 +5,89 @@
 
 namespace tg {
 
-namespace {
-const std::vector<int> kNoChildren;
-} // namespace
-
 SpanTree SpanTree::build(const std::vector<ObservationRow> &rows)
 {
     SpanTree tree;
-    tree.m_nodes.reserve(rows.size());
-    tree.m_ids.reserve(rows.size());
-    tree.m_parentIds.reserve(rows.size());
-    tree.m_idIndex.reserve(rows.size());
+    const size_t rowCount = rows.size();
+    tree.m_nodes.reserve(rowCount);
+    tree.m_ids.reserve(rowCount);
+    tree.m_idIndex.reserve(rowCount);
 
-    for (const ObservationRow &row : rows) {
+    // Opening a big trace is bound by cache misses on the row strings and the index slots. Hash
+    // everything in one sequential pass that prefetches the strings a few rows ahead, then probe
+    // the index with its slots prefetched, so the misses overlap instead of queueing.
+    struct RowHashes
+    {
+        size_t id;
+        size_t parent;
+        size_t name;
+        size_t model;
+    };
+    constexpr size_t kAhead = 16;
+    const auto touch = [](const QString &text) {
+        if (!text.isEmpty()) {
+            // Both ends: a 16-character id often straddles two cache lines.
+            __builtin_prefetch(text.constData());
+            __builtin_prefetch(text.constData() + text.size() - 1);
+        }
+    };
+    std::vector<RowHashes> hashes(rowCount);
+    for (size_t i = 0; i < rowCount; ++i) {
+        if (i + kAhead < rowCount) {
+            const ObservationRow &ahead = rows[i + kAhead];
+            touch(ahead.id);
+            touch(ahead.parentId);
+            touch(ahead.name);
+        }
+        const ObservationRow &row = rows[i];
+        hashes[i] = { IdIndex::hashOf(row.id), row.parentId.isEmpty() ? 0 : IdIndex::hashOf(row.parentId),
+            IdIndex::hashOf(row.name), row.model.isEmpty() ? 0 : IdIndex::hashOf(row.model) };
+    }
+
+    std::vector<int> winningRow; // per node, the row whose values it holds
+    winningRow.reserve(rowCount);
+    for (size_t i = 0; i < rowCount; ++i) {
+        if (i + kAhead < rowCount) {
+            // Pass 1 compares names against the interned ones: the row's copy is cold again.
+            tree.m_idIndex.prefetch(hashes[i + kAhead].id);
+            touch(rows[i + kAhead].name);
+            touch(rows[i + kAhead].model);
+        }
+        const ObservationRow &row = rows[i];
         const int fresh = tree.size();
         tree.m_ids.push_back(row.id);
-        const int index = tree.m_idIndex.findOrInsert(fresh, tree.m_ids);
+        const int index = tree.m_idIndex.findOrInsert(fresh, hashes[i].id, tree.m_ids);
         if (index == fresh) {
             tree.m_nodes.emplace_back();
-            tree.m_parentIds.push_back(row.parentId);
+            winningRow.push_back(static_cast<int>(i));
         } else {
             // A later row for the same id wins, as a later write would in the store.
             tree.m_ids.pop_back();
             tree.m_nodes[static_cast<size_t>(index)].flags |= Duplicate;
-            tree.m_parentIds[static_cast<size_t>(index)] = row.parentId;
+            winningRow[static_cast<size_t>(index)] = static_cast<int>(i);
         }
-        tree.assignValues(index, row);
+        tree.assignValues(index, row, hashes[i].name, hashes[i].model);
     }
     tree.rebuildRowKeyIndex();
 
     const int count = tree.size();
     for (int i = 0; i < count; ++i) {
-        const QString &parentId = tree.m_parentIds[static_cast<size_t>(i)];
+        if (i + static_cast<int>(kAhead) < count) {
+            const auto ahead = static_cast<size_t>(winningRow[static_cast<size_t>(i) + kAhead]);
+            tree.m_idIndex.prefetch(hashes[ahead].parent);
+            touch(rows[ahead].parentId);
+        }
+        const size_t rowIndex = static_cast<size_t>(winningRow[static_cast<size_t>(i)]);
+        const QString &parentId = rows[rowIndex].parentId;
         if (parentId.isEmpty())
             continue;
-        const int parent = tree.indexOfId(parentId);
-        if (parent < 0)
+        const int parent = tree.m_idIndex.find(parentId, hashes[rowIndex].parent, tree.m_ids);
+        if (parent < 0) {
             tree.m_nodes[static_cast<size_t>(i)].flags |= Orphan;
-        else
+            tree.m_detachedParentIds.insert(i, parentId);
+        } else {
             tree.m_nodes[static_cast<size_t>(i)].parent = parent;
+        }
     }
 
     // Walk each parent chain once (0 = unseen, 1 = on the current walk, 2 = settled); meeting a
@@ -64,30 +108,21 @@ SpanTree SpanTree::build(const std::vector<ObservationRow> &rows)
             const auto loopBegin = std::find(path.begin(), path.end(), x);
             const int cut = *std::min_element(
                 loopBegin, path.end(), [&tree](int a, int b) { return tree.lessByStart(a, b); });
-            tree.m_nodes[static_cast<size_t>(cut)].parent = -1;
-            tree.m_nodes[static_cast<size_t>(cut)].flags |= CycleCut;
+            Node &cutNode = tree.m_nodes[static_cast<size_t>(cut)];
+            tree.m_detachedParentIds.insert(cut, tree.m_ids[static_cast<size_t>(cutNode.parent)]);
+            cutNode.parent = -1;
+            cutNode.flags |= CycleCut;
         }
         for (const int p : path)
             state[static_cast<size_t>(p)] = 2;
     }
 
-    tree.m_children.resize(static_cast<size_t>(count));
-    std::vector<int> childCounts(static_cast<size_t>(count), 0);
-    int rootCount = 0;
-    for (const Node &node : tree.m_nodes) {
-        if (node.parent < 0)
-            ++rootCount;
-        else
-            ++childCounts[static_cast<size_t>(node.parent)];
-    }
-    tree.m_roots.reserve(static_cast<size_t>(rootCount));
-    for (int i = 0; i < count; ++i) {
-        if (childCounts[static_cast<size_t>(i)] > 0)
-            tree.m_children[static_cast<size_t>(i)].reserve(
-                static_cast<size_t>(childCounts[static_cast<size_t>(i)]));
-    }
+    std::vector<int> childCounts(static_cast<size_t>(count) + 1, 0);
+    for (const Node &node : tree.m_nodes)
+        ++childCounts[static_cast<size_t>(listOf(node.parent))];
+    tree.m_children.assign(childCounts);
     for (int i = 0; i < count; ++i)
-        tree.childList(tree.m_nodes[static_cast<size_t>(i)].parent).push_back(i);
+        tree.m_children.append(listOf(tree.m_nodes[static_cast<size_t>(i)].parent), i);
 
     std::vector<qint64> keys(static_cast<size_t>(count));
     for (int i = 0; i < count; ++i)
@@ -97,10 +132,10 @@ SpanTree SpanTree::build(const std::vector<ObservationRow> &rows)
         const qint64 kb = keys[static_cast<size_t>(b)];
         return ka != kb ? ka < kb : a < b;
     };
-    std::sort(tree.m_roots.begin(), tree.m_roots.end(), less);
-    for (auto &list : tree.m_children) {
-        if (list.size() > 1)
-            std::sort(list.begin(), list.end(), less);
+    for (int list = 0; list <= count; ++list) {
+        const std::span<int> children = tree.m_children.mutableList(list);
+        if (children.size() > 1)
+            std::sort(children.begin(), children.end(), less);
     }
 
     tree.recomputeAllDerived();
@@ -109,6 +144,11 @@ SpanTree SpanTree::build(const std::vector<ObservationRow> &rows)
 }
 
 void SpanTree::assignValues(int index, const ObservationRow &row)
+{
+    assignValues(index, row, IdIndex::hashOf(row.name), row.model.isEmpty() ? 0 : IdIndex::hashOf(row.model));
+}
+
+void SpanTree::assignValues(int index, const ObservationRow &row, size_t nameHash, size_t modelHash)
 {
     Node &node = m_nodes[static_cast<size_t>(index)];
     node.rk = row.rk;
@@ -119,29 +159,32 @@ void SpanTree::assignValues(int index, const ObservationRow &row)
     node.totalTokens = row.totalTokens;
     node.cost = row.cost;
     node.writeSeq = row.writeSeq;
-    node.name = m_strings.intern(row.name);
-    node.model = m_strings.intern(row.model);
+    node.name = m_strings.intern(row.name, nameHash);
+    node.model = m_strings.intern(row.model, modelHash);
     node.type = row.type;
     node.level = row.level;
 }
 
-std::vector<int> &SpanTree::childList(int parent)
+const QString &SpanTree::parentId(int node) const
 {
-    return parent < 0 ? m_roots : m_children[static_cast<size_t>(parent)];
+    static const QString none;
+    const auto it = m_detachedParentIds.constFind(node);
+    if (it != m_detachedParentIds.cend())
+        return it.value();
+    const int parent = m_nodes[static_cast<size_t>(node)].parent;
+    return parent >= 0 ? m_ids[static_cast<size_t>(parent)] : none;
 }
 
-const std::vector<int> &SpanTree::children(int parent) const
+std::span<const int> SpanTree::children(int parent) const
 {
-    if (parent < 0)
-        return m_roots;
-    if (parent >= size())
-        return kNoChildren;
-    return m_children[static_cast<size_t>(parent)];
+    if (parent >= size() || m_children.listCount() == 0)
+        return {};
+    return m_children.list(listOf(std::max(parent, -1)));
 }
 
 int SpanTree::child(int parent, int row) const
 {
-    const std::vector<int> &list = children(parent);
+    const std::span<const int> list = children(parent);
     if (row < 0 || row >= static_cast<int>(list.size()))
         return -1;
     return list[static_cast<size_t>(row)];
@@ -149,7 +192,7 @@ int SpanTree::child(int parent, int row) const
 
 void SpanTree::renumber(int parent, size_t from)
 {
-    const std::vector<int> &list = childList(parent);
+    const std::span<const int> list = children(parent);
     for (size_t i = from; i < list.size(); ++i)
         m_nodes[static_cast<size_t>(list[i])].row = static_cast<int>(i);
 }
@@ -161,16 +204,17 @@ void SpanTree::recomputeAllDerived()
     std::vector<int> order;
     order.reserve(m_nodes.size());
     m_depthCounts.clear();
-    for (size_t i = 0; i < m_roots.size(); ++i) {
-        Node &node = m_nodes[static_cast<size_t>(m_roots[i])];
+    const std::span<const int> roots = children(-1);
+    for (size_t i = 0; i < roots.size(); ++i) {
+        Node &node = m_nodes[static_cast<size_t>(roots[i])];
         node.row = static_cast<int>(i);
         node.depth = 0;
-        order.push_back(m_roots[i]);
+        order.push_back(roots[i]);
     }
     for (size_t head = 0; head < order.size(); ++head) {
         const int current = order[head];
         const int childDepth = m_nodes[static_cast<size_t>(current)].depth + 1;
-        const std::vector<int> &list = m_children[static_cast<size_t>(current)];
+        const std::span<const int> list = children(current);
         for (size_t i = 0; i < list.size(); ++i) {
             Node &node = m_nodes[static_cast<size_t>(list[i])];
             node.row = static_cast<int>(i);
@@ -276,7 +320,7 @@ int SpanTree::countFlag(Flag flag) const
 int SpanTree::errorCount() const
 {
     int sum = 0;
-    for (const int root : m_roots)
+    for (const int root : children(-1))
         sum += m_nodes[static_cast<size_t>(root)].subtreeErrors;
     return sum;
 }
@@ -284,14 +328,14 @@ int SpanTree::errorCount() const
 int SpanTree::next(int index) const
 {
     if (index < 0)
-        return m_roots.empty() ? -1 : m_roots.front();
+        return childCount(-1) == 0 ? -1 : children(-1).front();
     if (!isValidNode(index))
         return -1;
-    const std::vector<int> &own = m_children[static_cast<size_t>(index)];
+    const std::span<const int> own = children(index);
     if (!own.empty())
         return own.front();
     for (int x = index; x >= 0; x = parent(x)) {
-        const std::vector<int> &siblings = children(parent(x));
+        const std::span<const int> siblings = children(parent(x));
         const size_t nextRow = static_cast<size_t>(row(x)) + 1;
         if (nextRow < siblings.size())
             return siblings[nextRow];
@@ -303,9 +347,9 @@ int SpanTree::previous(int index) const
 {
     int x = -1;
     if (index < 0) {
-        if (m_roots.empty())
+        if (childCount(-1) == 0)
             return -1;
-        x = m_roots.back();
+        x = children(-1).back();
     } else {
         if (!isValidNode(index))
             return -1;
@@ -313,8 +357,8 @@ int SpanTree::previous(int index) const
             return parent(index);
         x = children(parent(index))[static_cast<size_t>(row(index)) - 1];
     }
-    while (!m_children[static_cast<size_t>(x)].empty())
-        x = m_children[static_cast<size_t>(x)].back();
+    while (childCount(x) > 0)
+        x = children(x).back();
     return x;
 }
 
@@ -323,7 +367,7 @@ int SpanTree::firstErrorInSubtree(int index) const
     int x = index;
     while (!isError(x)) {
         int nextX = -1;
-        for (const int c : m_children[static_cast<size_t>(x)]) {
+        for (const int c : children(x)) {
             if (m_nodes[static_cast<size_t>(c)].subtreeErrors > 0) {
                 nextX = c;
                 break;
@@ -341,7 +385,7 @@ int SpanTree::lastErrorInSubtree(int index) const
     int x = index;
     for (;;) {
         int nextX = -1;
-        const std::vector<int> &list = m_children[static_cast<size_t>(x)];
+        const std::span<const int> list = children(x);
         for (auto it = list.rbegin(); it != list.rend(); ++it) {
             if (m_nodes[static_cast<size_t>(*it)].subtreeErrors > 0) {
                 nextX = *it;
@@ -356,7 +400,7 @@ int SpanTree::lastErrorInSubtree(int index) const
 
 int SpanTree::firstErrorAfter(int index) const
 {
-    const auto scan = [this](const std::vector<int> &list, size_t from) {
+    const auto scan = [this](std::span<const int> list, size_t from) {
         for (size_t i = from; i < list.size(); ++i) {
             if (m_nodes[static_cast<size_t>(list[i])].subtreeErrors > 0)
                 return firstErrorInSubtree(list[i]);
@@ -364,10 +408,10 @@ int SpanTree::firstErrorAfter(int index) const
         return -1;
     };
     if (index < 0)
-        return scan(m_roots, 0);
+        return scan(children(-1), 0);
     if (!isValidNode(index))
         return -1;
-    if (const int below = scan(m_children[static_cast<size_t>(index)], 0); below >= 0)
+    if (const int below = scan(children(index), 0); below >= 0)
         return below;
     for (int x = index; x >= 0; x = parent(x)) {
         if (const int found = scan(children(parent(x)), static_cast<size_t>(row(x)) + 1); found >= 0)
@@ -378,7 +422,7 @@ int SpanTree::firstErrorAfter(int index) const
 
 int SpanTree::lastErrorBefore(int index) const
 {
-    const auto scanBack = [this](const std::vector<int> &list, size_t end) {
+    const auto scanBack = [this](std::span<const int> list, size_t end) {
         for (size_t i = end; i-- > 0;) {
             if (m_nodes[static_cast<size_t>(list[i])].subtreeErrors > 0)
                 return lastErrorInSubtree(list[i]);
@@ -386,7 +430,7 @@ int SpanTree::lastErrorBefore(int index) const
         return -1;
     };
     if (index < 0)
-        return scanBack(m_roots, m_roots.size());
+        return scanBack(children(-1), children(-1).size());
     if (!isValidNode(index))
         return -1;
     for (int x = index; x >= 0; x = parent(x)) {

@@ -1,13 +1,16 @@
 #pragma once
 
+#include "childpool.h"
 #include "domain/rows.h"
 #include "idindex.h"
 #include "stringtable.h"
 
+#include <QHash>
 #include <QMetaType>
 #include <QString>
 
 #include <limits>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -100,7 +103,7 @@ public:
     const Node &node(int node) const { return m_nodes[static_cast<size_t>(node)]; }
     const QString &id(int node) const { return m_ids[static_cast<size_t>(node)]; }
     /// The parent id as the row declared it (the node may still sit at the top level).
-    const QString &parentId(int node) const { return m_parentIds[static_cast<size_t>(node)]; }
+    const QString &parentId(int node) const;
     const QString &name(int node) const { return m_strings.at(this->node(node).name); }
     const QString &model(int node) const { return m_strings.at(this->node(node).model); }
     int parent(int node) const { return this->node(node).parent; }
@@ -110,7 +113,7 @@ public:
     bool isError(int node) const { return this->node(node).level == Level::Error; }
 
     /// Children of `parent` in display order; -1 gives the top-level nodes.
-    const std::vector<int> &children(int parent) const;
+    std::span<const int> children(int parent) const;
     int childCount(int parent) const { return static_cast<int>(children(parent).size()); }
     /// The node at `row` under `parent`, or -1.
     int child(int parent, int row) const;
@@ -155,6 +158,7 @@ private:
     struct UpdateContext;
 
     void assignValues(int node, const ObservationRow &row);
+    void assignValues(int node, const ObservationRow &row, size_t nameHash, size_t modelHash);
     /// Sibling order: start time, unknown last, then node index (first arrival).
     bool lessByStart(int a, int b) const
     {
@@ -168,7 +172,7 @@ private:
         return start >= 0 ? start : std::numeric_limits<qint64>::max();
     }
     void rebuildRowKeyIndex();
-    std::vector<int> &childList(int parent);
+    static int listOf(int parent) { return parent + 1; } ///< ChildPool list of a parent (-1 = top)
     void renumber(int parent, size_t from);
     void recomputeTraceRange();
     void recomputeAllDerived(); ///< depth, rows, depth counts and aggregates from the links
@@ -189,9 +193,10 @@ private:
 
     std::vector<Node> m_nodes;
     std::vector<QString> m_ids;
-    std::vector<QString> m_parentIds;
-    std::vector<std::vector<int>> m_children;
-    std::vector<int> m_roots;
+    /// Declared parent ids of nodes that do not sit under that parent (orphans, cut loops);
+    /// for every other node the declared parent is simply its parent's id.
+    QHash<int, QString> m_detachedParentIds;
+    ChildPool m_children; ///< list 0 holds the top level, list n + 1 the children of node n
     std::vector<int> m_depthCounts; ///< nodes per depth; its size - 1 is the max depth
     IdIndex m_idIndex;
     std::vector<std::pair<qint64, int>> m_rkIndex; ///< (row key, node), sorted

@@ -51,6 +51,19 @@ struct SpanTree::UpdateContext
     QHash<int, qint64> pendingStart; ///< new start times not yet applied (see step 1)
     std::vector<std::pair<int, int>> levelFlips; ///< node, +1 became ERROR / -1 stopped being one
     QHash<int, qint64> originalRowKeys; ///< existing nodes whose row key changed
+    QHash<int, QString> declaredParentIds; ///< parent ids sent in this batch (new or changed)
+    bool fullRange = false; ///< the trace range may shrink: recompute it from all nodes
+    qint64 rangeStart = std::numeric_limits<qint64>::max();
+    qint64 rangeEnd = kUnknownTime;
+
+    void extendRange(qint64 start, qint64 end)
+    {
+        if (start >= 0) {
+            rangeStart = std::min(rangeStart, start);
+            rangeEnd = std::max(rangeEnd, start);
+        }
+        rangeEnd = std::max(rangeEnd, end);
+    }
 
     void mark(int node, Mark bit, std::vector<int> &list)
     {
@@ -81,6 +94,8 @@ SpanTreeChange SpanTree::applyUpdate(const std::vector<ObservationRow> &rows, Sp
     // Walking ancestors costs about depth per changed row; past the tree size one pass is cheaper.
     ctx.fullRecompute = static_cast<qint64>(rows.size()) * (oldMaxDepth + 2) > 4LL * size() + 4096;
     ctx.marks.assign(m_nodes.size() + rows.size(), 0);
+    if (m_children.listCount() == 0)
+        m_children.addList(); // the top level of a tree that was never built
 
     // 1. values
     for (const ObservationRow &row : rows) {
@@ -90,9 +105,10 @@ SpanTreeChange SpanTree::applyUpdate(const std::vector<ObservationRow> &rows, Sp
         if (found == fresh) {
             const int index = fresh;
             m_nodes.emplace_back();
-            m_parentIds.push_back(row.parentId);
-            m_children.emplace_back();
+            m_children.addList();
+            ctx.declaredParentIds.insert(index, row.parentId);
             assignValues(index, row);
+            ctx.extendRange(m_nodes.back().startNs, m_nodes.back().endNs);
             ctx.newNodes.push_back(index);
             ctx.markCandidate(index);
             ctx.marks[static_cast<size_t>(index)] |= MarkSeen;
@@ -108,12 +124,14 @@ SpanTreeChange SpanTree::applyUpdate(const std::vector<ObservationRow> &rows, Sp
         marks |= MarkSeen;
         if (index >= ctx.oldSize) {
             // The same new id twice in one batch: still invisible, so just take the later row.
-            m_parentIds[static_cast<size_t>(index)] = row.parentId;
+            ctx.declaredParentIds.insert(index, row.parentId);
             assignValues(index, row);
+            ctx.fullRange = true; // the earlier row may have widened the range
             continue;
         }
 
         const qint64 keptStart = node.startNs;
+        const qint64 oldNodeEnd = node.endNs;
         const qint64 oldPendingStart = ctx.pendingStart.value(index, keptStart);
         const bool wasError = node.level == Level::Error;
         bool changed = node.rk != row.rk || node.endNs != normalizedTime(row.endNs)
@@ -126,6 +144,12 @@ SpanTreeChange SpanTree::applyUpdate(const std::vector<ObservationRow> &rows, Sp
         assignValues(index, row);
         const qint64 newStart = node.startNs;
         node.startNs = keptStart;
+        // A node that defined the trace start or end and moves inward shrinks the range.
+        if ((keptStart >= 0 && keptStart == m_traceStartNs && newStart != keptStart)
+            || ((oldNodeEnd == m_traceEndNs || keptStart == m_traceEndNs)
+                && (node.endNs != oldNodeEnd || newStart != keptStart)))
+            ctx.fullRange = true;
+        ctx.extendRange(newStart, node.endNs);
         if (newStart != oldPendingStart)
             changed = true;
         if (newStart != keptStart) {
@@ -134,8 +158,9 @@ SpanTreeChange SpanTree::applyUpdate(const std::vector<ObservationRow> &rows, Sp
         } else {
             ctx.pendingStart.remove(index);
         }
-        if (m_parentIds[static_cast<size_t>(index)] != row.parentId) {
-            m_parentIds[static_cast<size_t>(index)] = row.parentId;
+        const auto declared = ctx.declaredParentIds.constFind(index);
+        if ((declared != ctx.declaredParentIds.cend() ? declared.value() : parentId(index)) != row.parentId) {
+            ctx.declaredParentIds.insert(index, row.parentId);
             ctx.markCandidate(index);
             changed = true;
         }
@@ -178,7 +203,13 @@ SpanTreeChange SpanTree::applyUpdate(const std::vector<ObservationRow> &rows, Sp
     for (auto it = ctx.pendingStart.cbegin(); it != ctx.pendingStart.cend(); ++it)
         m_nodes[static_cast<size_t>(it.key())].startNs = it.value();
 
-    recomputeTraceRange();
+    if (ctx.fullRange) {
+        recomputeTraceRange();
+    } else {
+        if (ctx.rangeStart != std::numeric_limits<qint64>::max())
+            m_traceStartNs = m_traceStartNs < 0 ? ctx.rangeStart : std::min(m_traceStartNs, ctx.rangeStart);
+        m_traceEndNs = std::max(m_traceEndNs, ctx.rangeEnd);
+    }
     ctx.change.inserted = ctx.newNodes;
     ctx.change.traceStartChanged = m_traceStartNs != oldStart;
     ctx.change.traceEndChanged = m_traceEndNs != oldEnd;
@@ -209,17 +240,21 @@ void SpanTree::updateRowKeyIndex(UpdateContext &ctx)
 void SpanTree::resolveTargets(UpdateContext &ctx)
 {
     // Top-level orphans may have found their parent, and a cut loop may have been opened.
-    for (const int root : m_roots) {
+    for (const int root : children(-1)) {
         if ((m_nodes[static_cast<size_t>(root)].flags & (Orphan | CycleCut)) != 0)
             ctx.markCandidate(root);
     }
     ctx.target.assign(m_nodes.size(), -1);
     std::vector<quint8> newFlags(m_nodes.size(), 0);
+    // Declared parents of all candidates, before any of them moves.
+    std::vector<QString> declared;
+    declared.reserve(ctx.candidates.size());
     for (const int c : ctx.candidates) {
-        const QString &parentId = m_parentIds[static_cast<size_t>(c)];
-        if (parentId.isEmpty())
+        const auto sent = ctx.declaredParentIds.constFind(c);
+        declared.push_back(sent != ctx.declaredParentIds.cend() ? sent.value() : parentId(c));
+        if (declared.back().isEmpty())
             continue;
-        const int parent = indexOfId(parentId);
+        const int parent = indexOfId(declared.back());
         if (parent < 0)
             newFlags[static_cast<size_t>(c)] = Orphan;
         else
@@ -261,7 +296,15 @@ void SpanTree::resolveTargets(UpdateContext &ctx)
             state[static_cast<size_t>(p)] = 2;
     }
 
-    for (const int c : ctx.candidates) {
+    for (size_t i = 0; i < ctx.candidates.size(); ++i) {
+        const int c = ctx.candidates[i];
+        // A loop cut can make a candidate of a node that sent nothing: its declared parent is
+        // the one it sits under now.
+        const QString parentIdText = i < declared.size() ? declared[i] : parentId(c);
+        if (ctx.target[static_cast<size_t>(c)] >= 0 || parentIdText.isEmpty())
+            m_detachedParentIds.remove(c);
+        else
+            m_detachedParentIds.insert(c, parentIdText);
         Node &node = m_nodes[static_cast<size_t>(c)];
         const quint8 flags = static_cast<quint8>((node.flags & Duplicate) | newFlags[static_cast<size_t>(c)]);
         if (flags != node.flags) {
@@ -273,7 +316,7 @@ void SpanTree::resolveTargets(UpdateContext &ctx)
 
 int SpanTree::insertPosition(int parent, int node) const
 {
-    const std::vector<int> &list = children(parent);
+    const std::span<const int> list = children(parent);
     const auto it = std::lower_bound(
         list.begin(), list.end(), node, [this](int a, int b) { return lessByStart(a, b); });
     return static_cast<int>(it - list.begin());
@@ -292,16 +335,15 @@ void SpanTree::insertNewNodes(UpdateContext &ctx, SpanTreeObserver *observer)
         const int parent = ctx.target[static_cast<size_t>(q)];
         m_nodes[static_cast<size_t>(q)].parent = parent;
         if (parent >= ctx.oldSize) {
-            std::vector<int> &list = m_children[static_cast<size_t>(parent)];
-            if (list.empty())
+            if (childCount(parent) == 0)
                 silentParents.push_back(parent);
-            list.push_back(q);
+            m_children.append(listOf(parent), q);
         } else {
             visibleGroups[parent].push_back(q);
         }
     }
     for (const int p : silentParents) {
-        std::vector<int> &list = m_children[static_cast<size_t>(p)];
+        const std::span<int> list = m_children.mutableList(listOf(p));
         std::sort(list.begin(), list.end(), less);
         renumber(p, 0);
     }
@@ -322,7 +364,7 @@ void SpanTree::insertNewNodes(UpdateContext &ctx, SpanTreeObserver *observer)
             // A run: new nodes that fall between the same two existing siblings.
             const int position = insertPosition(parent, group[i]);
             size_t end = i + 1;
-            const std::vector<int> &current = childList(parent);
+            const std::span<const int> current = children(parent);
             const int bound
                 = position < static_cast<int>(current.size()) ? current[static_cast<size_t>(position)] : -1;
             while (end < group.size() && (bound < 0 || less(group[end], bound)))
@@ -345,7 +387,7 @@ void SpanTree::insertNewNodes(UpdateContext &ctx, SpanTreeObserver *observer)
                         n.subtreeSize = 1;
                         n.subtreeErrors = n.level == Level::Error ? 1 : 0;
                         addDepth(n.depth, 1);
-                        for (const int c : m_children[static_cast<size_t>(x)]) {
+                        for (const int c : children(x)) {
                             m_nodes[static_cast<size_t>(c)].depth = n.depth + 1;
                             stack.push_back(c);
                         }
@@ -365,9 +407,7 @@ void SpanTree::insertNewNodes(UpdateContext &ctx, SpanTreeObserver *observer)
 
             if (observer)
                 observer->aboutToInsert(parent, position, position + count - 1);
-            std::vector<int> &list = childList(parent);
-            list.insert(list.begin() + position, group.begin() + static_cast<std::ptrdiff_t>(i),
-                group.begin() + static_cast<std::ptrdiff_t>(end));
+            m_children.insert(listOf(parent), static_cast<size_t>(position), group.data() + i, end - i);
             renumber(parent, static_cast<size_t>(position));
             if (observer)
                 observer->inserted();
@@ -436,7 +476,7 @@ void SpanTree::performMoves(UpdateContext &ctx, SpanTreeObserver *observer)
 
             if (dest == from) {
                 // Same parent: only the start moved. The list without x is sorted.
-                const std::vector<int> &list = childList(from);
+                const std::span<const int> list = children(from);
                 const int r = m_nodes[static_cast<size_t>(x)].row;
                 int pos = r;
                 if (r > 0 && less(x, list[static_cast<size_t>(r) - 1])) {
@@ -454,10 +494,10 @@ void SpanTree::performMoves(UpdateContext &ctx, SpanTreeObserver *observer)
             }
 
             const int position = insertPosition(dest, x);
-            const std::vector<int> &destList = childList(dest);
+            const std::span<const int> destList = children(dest);
             const int bound
                 = position < static_cast<int>(destList.size()) ? destList[static_cast<size_t>(position)] : -1;
-            const std::vector<int> &fromList = childList(from);
+            const std::span<const int> fromList = children(from);
             int last = x;
             int lastRow = m_nodes[static_cast<size_t>(x)].row;
             size_t j = i + 1;
@@ -512,15 +552,14 @@ void SpanTree::moveBlock(UpdateContext &ctx, int fromParent, int first, int last
 {
     if (observer)
         observer->aboutToMove(fromParent, first, last, toParent, toRow);
-    std::vector<int> &fromList = childList(fromParent);
+    const std::span<const int> fromList = children(fromParent);
     const std::vector<int> block(fromList.begin() + first, fromList.begin() + last + 1);
-    fromList.erase(fromList.begin() + first, fromList.begin() + last + 1);
+    m_children.erase(listOf(fromParent), static_cast<size_t>(first), block.size());
     const int count = last - first + 1;
     int insertAt = toRow;
     if (fromParent == toParent && toRow > last)
         insertAt -= count;
-    std::vector<int> &toList = childList(toParent);
-    toList.insert(toList.begin() + insertAt, block.begin(), block.end());
+    m_children.insert(listOf(toParent), static_cast<size_t>(insertAt), block.data(), block.size());
     if (fromParent == toParent) {
         renumber(fromParent, static_cast<size_t>(std::min(first, insertAt)));
     } else {
@@ -567,7 +606,7 @@ void SpanTree::shiftSubtreeDepth(int root, int delta)
         addDepth(n.depth, -1);
         n.depth += delta;
         addDepth(n.depth, 1);
-        for (const int c : m_children[static_cast<size_t>(x)])
+        for (const int c : children(x))
             stack.push_back(c);
     }
 }

@@ -7,17 +7,16 @@ StringTable::StringTable()
     m_strings.emplace_back();
 }
 
-quint32 StringTable::intern(const QString &text)
+quint32 StringTable::intern(const QString &text, size_t hash)
 {
     if (text.isEmpty())
         return 0;
-    const auto it = m_ids.constFind(text);
-    if (it != m_ids.cend())
-        return it.value();
-    const auto id = static_cast<quint32>(m_strings.size());
+    const int known = m_index.find(text, hash, m_strings);
+    if (known >= 0)
+        return static_cast<quint32>(known);
     m_strings.push_back(text);
-    m_ids.insert(text, id);
-    return id;
+    m_index.findOrInsert(size() - 1, hash, m_strings);
+    return static_cast<quint32>(size() - 1);
 }
 
 const QString &StringTable::at(quint32 id) const

@@ -1,6 +1,7 @@
 #pragma once
 
-#include <QHash>
+#include "idindex.h"
+
 #include <QString>
 
 #include <vector>
@@ -15,7 +16,9 @@ public:
     StringTable();
 
     /// Returns the id of `text`, adding it on first use.
-    quint32 intern(const QString &text);
+    quint32 intern(const QString &text) { return intern(text, IdIndex::hashOf(text)); }
+    /// intern() with IdIndex::hashOf(text) computed beforehand.
+    quint32 intern(const QString &text, size_t hash);
     /// The string for `id`; the empty string for an unknown id.
     const QString &at(quint32 id) const;
     /// Number of distinct strings, including the empty one.
@@ -23,7 +26,7 @@ public:
 
 private:
     std::vector<QString> m_strings;
-    QHash<QString, quint32> m_ids;
+    IdIndex m_index;
 };
 
 } // namespace tg

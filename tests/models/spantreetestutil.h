@@ -218,7 +218,7 @@ inline QString checkInvariants(const tg::SpanTree &tree)
             return QStringLiteral("%1 is marked cut but has no parent").arg(tree.id(x));
     }
     for (int p = -1; p < n; ++p) {
-        const std::vector<int> &list = tree.children(p);
+        const std::span<const int> list = tree.children(p);
         for (size_t i = 1; i < list.size(); ++i) {
             const auto key = [&tree](int x) {
                 const qint64 s = tree.node(x).startNs;
@@ -241,7 +241,7 @@ public:
         : m_tree(tree)
     {
         for (int p = -1; p < tree.size(); ++p)
-            m_lists[p] = tree.children(p);
+            m_lists[p] = listOf(p);
     }
 
     void aboutToInsert(int parent, int first, int last) override
@@ -261,7 +261,7 @@ public:
         expect(m_pending == 1, QStringLiteral("inserted() without aboutToInsert()"));
         m_pending = 0;
         std::vector<int> &list = m_lists[m_parent];
-        const std::vector<int> &actual = m_tree.children(m_parent);
+        const std::span<const int> actual = m_tree.children(m_parent);
         list.insert(list.begin() + m_first, actual.begin() + m_first, actual.begin() + m_last + 1);
         // The new rows arrive with their subtrees.
         std::vector<int> stack(actual.begin() + m_first, actual.begin() + m_last + 1);
@@ -269,7 +269,7 @@ public:
             const int x = stack.back();
             stack.pop_back();
             expect(m_lists.count(x) == 0, QStringLiteral("inserted row was visible before"));
-            m_lists[x] = m_tree.children(x);
+            m_lists[x] = listOf(x);
             stack.insert(stack.end(), m_lists[x].begin(), m_lists[x].end());
         }
         compare(m_parent);
@@ -328,6 +328,11 @@ public:
     int moves = 0;
 
 private:
+    std::vector<int> listOf(int parent) const
+    {
+        const std::span<const int> list = m_tree.children(parent);
+        return { list.begin(), list.end() };
+    }
     void expect(bool ok, const QString &what)
     {
         if (!ok && error.isEmpty())
@@ -335,7 +340,7 @@ private:
     }
     void compare(int parent)
     {
-        expect(m_lists[parent] == m_tree.children(parent),
+        expect(m_lists[parent] == listOf(parent),
             QStringLiteral("shadow list of %1 differs")
                 .arg(parent < 0 ? QStringLiteral("top") : m_tree.id(parent)));
     }
