@@ -501,7 +501,12 @@ bool WriteContext::upsertTrace(qint64 sourceId, const TraceRecord &record, QStri
     }
 
     m_updateTraceFields.bind(1, name);
-    m_updateTraceFields.bindOptional(2, record.timestampNs ? record.timestampNs : oldTs);
+    // The earliest timestamp wins: OTLP exporters send children (which end first) before the
+    // root, and each span's record carries its own start as the trace timestamp.
+    std::optional<qint64> ts = oldTs;
+    if (record.timestampNs && (!ts || *record.timestampNs < *ts))
+        ts = record.timestampNs;
+    m_updateTraceFields.bindOptional(2, ts);
     m_updateTraceFields.bind(3, pick(record.userId, oldUser));
     m_updateTraceFields.bind(4, sessionId);
     m_updateTraceFields.bind(5, pick(record.release, oldRelease));

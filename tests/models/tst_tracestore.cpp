@@ -297,6 +297,15 @@ private Q_SLOTS:
         const auto row = reader->traceById(src, QStringLiteral("t-late"));
         QCOMPARE(row->name, QStringLiteral("named later"));
         QCOMPARE(row->timestampNs, kBase);
+        // A later record with a later timestamp does not move the trace forward.
+        WriteBatch later;
+        later.sourceId = src;
+        TraceRecord child;
+        child.id = QStringLiteral("t-late");
+        child.timestampNs = kBase + 9 * kSecond;
+        later.traces.push_back(child);
+        QVERIFY(submitAndWait(*store, later));
+        QCOMPARE(store->reader()->traceById(src, QStringLiteral("t-late"))->timestampNs, kBase);
         QCOMPARE(row->observationCount, 1);
         QCOMPARE(
             reader->traceNames(QStringLiteral("named"), 10), QStringList { QStringLiteral("named later") });
