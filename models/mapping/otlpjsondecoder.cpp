@@ -113,10 +113,11 @@ private:
         std::vector<PathPart> &m_path;
     };
 
-    QString pathText() const
+    QString pathText(size_t from) const
     {
         QString text;
-        for (const PathPart &part : m_path) {
+        for (size_t i = from; i < m_path.size(); ++i) {
+            const PathPart &part = m_path[i];
             if (!text.isEmpty())
                 text += u'.';
             text += QLatin1String(part.name);
@@ -128,9 +129,14 @@ private:
 
     bool fail(const QString &what)
     {
+        // Inside a span the path is relative to it: the mapper names the span itself.
         QString &target = m_inSpan ? m_spanProblem : error;
-        if (target.isNull())
-            target = m_path.empty() ? what : pathText() + u": " + what;
+        if (target.isNull()) {
+            QString path = pathText(m_inSpan ? m_spanPathStart : 0);
+            if (path.size() > 120) // deep values: keep both ends, the message matters more
+                path = path.left(50) + u'…' + path.right(50);
+            target = path.isEmpty() ? what : path + u": " + what;
+        }
         return false;
     }
 
@@ -293,19 +299,19 @@ private:
         return true;
     }
 
-    bool readHexId(const QJsonValue &value, const char *name, std::string *out)
+    bool readHexId(const QJsonValue &value, std::string *out)
     {
         out->clear();
         if (isAbsent(value))
             return true;
         if (!value.isString())
-            return fail(QStringLiteral("%1 must be a hex string").arg(QLatin1String(name)));
+            return fail(QStringLiteral("must be a hex string"));
         const QString text = value.toString();
         const bool hex = text.size() % 2 == 0 && std::all_of(text.begin(), text.end(), [](QChar c) {
             return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f') || (c >= u'A' && c <= u'F');
         });
         if (!hex)
-            return fail(QStringLiteral("%1 \"%2\" is not hex").arg(QLatin1String(name), shortened(text)));
+            return fail(QStringLiteral("\"%1\" is not hex").arg(shortened(text)));
         *out = QByteArray::fromHex(text.toLatin1()).toStdString();
         return true;
     }
@@ -481,12 +487,19 @@ private:
     void decodeSpanIsolated(const QJsonValue &value, trace::Span &span)
     {
         m_inSpan = true;
+        m_spanPathStart = m_path.size();
         m_spanProblem.clear();
         const bool ok = decodeSpan(value, span);
         m_inSpan = false;
-        if (!ok)
+        if (!ok) {
             OtlpSpanIds::markUndecodable(
                 span, m_spanProblem.isNull() ? QStringLiteral("undecodable span") : m_spanProblem);
+            // Decoding may have stopped before the name; the error message names the span by it.
+            const QJsonValue name
+                = value.isObject() ? value.toObject().value(QLatin1String("name")) : QJsonValue();
+            if (name.isString() && span.name().empty())
+                span.set_name(name.toString().toStdString());
+        }
     }
 
     bool decodeSpan(const QJsonValue &value, trace::Span &out)
@@ -495,8 +508,7 @@ private:
         if (!this->object(value, object))
             return false;
         auto id = [&](const char *camel, const char *snake, std::string *target) {
-            return member(
-                object, camel, snake, [&](const QJsonValue &v) { return readHexId(v, camel, target); });
+            return member(object, camel, snake, [&](const QJsonValue &v) { return readHexId(v, target); });
         };
         auto fixed64 = [&](const char *camel, const char *snake, void (trace::Span::*set)(uint64_t)) {
             return member(object, camel, snake, [&](const QJsonValue &v) {
@@ -574,9 +586,9 @@ private:
         uint32_t flags = 0;
         const bool ok = this->object(value, object)
             && member(object, "traceId", "trace_id",
-                [&](const QJsonValue &v) { return readHexId(v, "traceId", out.mutable_trace_id()); })
+                [&](const QJsonValue &v) { return readHexId(v, out.mutable_trace_id()); })
             && member(object, "spanId", "span_id",
-                [&](const QJsonValue &v) { return readHexId(v, "spanId", out.mutable_span_id()); })
+                [&](const QJsonValue &v) { return readHexId(v, out.mutable_span_id()); })
             && member(object, "traceState", "trace_state",
                 [&](const QJsonValue &v) { return readString(v, out.mutable_trace_state()); })
             && decodeAttributes(object, "attributes", nullptr, out)
@@ -603,6 +615,7 @@ private:
 
     std::vector<PathPart> m_path;
     bool m_inSpan = false;
+    size_t m_spanPathStart = 0;
     QString m_spanProblem;
 };
 
@@ -674,6 +687,7 @@ bool OtlpJsonDecoder::decodeTraces(QByteArrayView json, Request &request, QStrin
         return false;
     TraceDecoder decoder;
     if (!decoder.decodeRequest(*object, request)) {
+        request.Clear();
         if (error)
             *error = QStringLiteral("invalid OTLP JSON trace request: ") + decoder.error;
         return false;
