@@ -1,5 +1,6 @@
 #include "jsontext.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -210,10 +211,11 @@ struct Scanner
         return true;
     }
 
-    // One complete JSON value of any depth up to kMaxDepth.
-    bool value()
+    // One complete JSON value nested at most maxDepth (<= kMaxCheckDepth) deep.
+    bool value(int maxDepth = JsonText::kMaxDepth)
     {
-        std::array<bool, JsonText::kMaxDepth> isObject {}; // the open containers, innermost last
+        std::array<bool, JsonText::kMaxCheckDepth> isObject; // the open containers, innermost last
+        maxDepth = std::clamp(maxDepth, 0, JsonText::kMaxCheckDepth);
         int depth = 0;
         for (;;) {
             // Expecting a value.
@@ -221,7 +223,7 @@ struct Scanner
             if (p >= end)
                 return false;
             if (*p == '{' || *p == '[') {
-                if (depth == JsonText::kMaxDepth)
+                if (depth == maxDepth)
                     return false;
                 const bool object = *p == '{';
                 isObject[size_t(depth++)] = object;
@@ -274,10 +276,10 @@ bool mayStartJson(char c)
 
 } // namespace
 
-bool JsonText::isValid(QByteArrayView text)
+bool JsonText::isValid(QByteArrayView text, int maxDepth)
 {
     Scanner s = scannerFor(text);
-    if (!s.value())
+    if (!s.value(maxDepth))
         return false;
     s.skipWhitespace();
     return s.atEnd();

@@ -27,9 +27,12 @@ public:
         QByteArrayView value; ///< raw JSON text of the value, pointing into the input
     };
 
+    /// Deepest nesting isValid() can be asked to accept.
+    static constexpr int kMaxCheckDepth = 1024;
+
     /// True if `text` (surrounding whitespace allowed) is exactly one valid JSON value with valid
-    /// UTF-8 in its strings.
-    static bool isValid(QByteArrayView text);
+    /// UTF-8 in its strings, nested at most `maxDepth` (up to kMaxCheckDepth) deep.
+    static bool isValid(QByteArrayView text, int maxDepth = kMaxDepth);
     /// `text` without leading and trailing JSON whitespace.
     static QByteArrayView trimmed(QByteArrayView text);
     /// The members of a JSON object text in order, or nullopt if `text` is not a valid object.

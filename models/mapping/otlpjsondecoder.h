@@ -21,9 +21,10 @@ namespace tg {
 class OtlpJsonDecoder
 {
 public:
-    /// Deepest AnyValue nesting accepted (arrays and kvlists in attribute values); protobuf itself
-    /// refuses messages nested much deeper, so a JSON request decodes to one that re-encodes.
-    static constexpr int kMaxValueDepth = 32;
+    /// Deepest AnyValue nesting accepted (arrays and kvlists in attribute values). libprotobuf
+    /// refuses messages nested past 100 levels and a kvlist level costs three, so this keeps every
+    /// decoded request re-encodable as protobuf (for the forwarder and the gRPC path).
+    static constexpr int kMaxValueDepth = 24;
 
     /// Decodes an ExportTraceServiceRequest (or TracesData: same shape) into `request`.
     static bool decodeTraces(QByteArrayView json,

@@ -294,7 +294,7 @@ private slots:
         QTest::newRow("name not a string") << QByteArray("\"name\":5") << "name: must be a string";
         QTest::newRow("value nested too deep") << QByteArray("\"attributes\":[{\"key\":\"k\",\"value\":"
             + QByteArray("{\"arrayValue\":{\"values\":[").repeated(40) + "{}" + QByteArray("]}}").repeated(40)
-            + "}]") << "nested deeper than 32 levels";
+            + "}]") << "nested deeper than 24 levels";
     }
 
     void spanLevelProblems()
@@ -312,6 +312,23 @@ private slots:
         QVERIFY2(result.errors.at(0).contains(expected), qPrintable(result.errors.at(0)));
         QVERIFY2(result.errors.at(0).contains(u"resourceSpans[0].scopeSpans[0].spans[0]"),
             qPrintable(result.errors.at(0)));
+    }
+
+    void deepestAcceptedValueReencodesAsProtobuf()
+    {
+        const int depth = tg::OtlpJsonDecoder::kMaxValueDepth;
+        QByteArray value = "{\"stringValue\":\"bottom\"}";
+        for (int i = 0; i < depth; ++i)
+            value = "{\"kvlistValue\":{\"values\":[{\"key\":\"k\",\"value\":" + value + "}]}}";
+        const QByteArray body = oneSpan(
+            "\"events\":[{\"name\":\"e\",\"attributes\":[{\"key\":\"deep\",\"value\":" + value + "}]}]");
+        Request request;
+        QString error;
+        QVERIFY2(tg::OtlpJsonDecoder::decodeTraces(body, request, &error), qPrintable(error));
+        QCOMPARE(tg::mapTraceRequest(request).acceptedSpans, 1);
+        const auto again = tg::decodeTraceRequest(
+            QByteArray::fromStdString(request.SerializeAsString()), tg::OtlpContentKind::Protobuf);
+        QVERIFY2(again.ok(), qPrintable(again.error));
     }
 
     void numbersAndEnums()
