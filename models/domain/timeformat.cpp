@@ -4,6 +4,7 @@
 #include <QTimeZone>
 
 #include <chrono>
+#include <limits>
 
 namespace tg {
 
@@ -94,6 +95,10 @@ std::optional<qint64> parseIsoTimestampNs(QStringView text)
         return std::nullopt;
     const qint64 days = QDate(1970, 1, 1).daysTo(date);
     const qint64 seconds = days * 86400 + hour * 3600 + minute * 60 + second - offsetSeconds;
+    // Nanoseconds since 1970 fit in qint64 for years 1678-2262 only; a later year overflowed.
+    constexpr qint64 kMaxSeconds = std::numeric_limits<qint64>::max() / 1'000'000'000LL - 1;
+    if (seconds > kMaxSeconds || seconds < -kMaxSeconds)
+        return std::nullopt;
     return seconds * 1'000'000'000LL + fractionNs;
 }
 
