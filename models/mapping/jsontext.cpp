@@ -96,6 +96,15 @@ struct Scanner
             return false;
         ++p;
         while (p < end) {
+            // Plain ASCII is most of every payload: skip it in a tight loop.
+            while (p < end) {
+                const auto plain = static_cast<unsigned char>(*p);
+                if (plain < 0x20 || plain >= 0x80 || plain == '"' || plain == '\\')
+                    break;
+                ++p;
+            }
+            if (p >= end)
+                return false;
             const auto c = static_cast<unsigned char>(*p);
             if (c == '"') {
                 ++p;
@@ -523,6 +532,10 @@ QByteArray JsonText::fromMaybeJson(std::string_view utf8)
 void JsonObjectBuilder::set(QByteArrayView key, QByteArray rawValue)
 {
     constexpr size_t kIndexThreshold = 12;
+    if (m_index.isEmpty() && m_members.size() > kIndexThreshold) {
+        for (size_t i = 0; i < m_members.size(); ++i)
+            m_index.insert(m_members[i].first, i);
+    }
     if (m_index.isEmpty()) {
         for (auto &member : m_members) {
             if (member.first == key) {
@@ -545,6 +558,23 @@ void JsonObjectBuilder::set(QByteArrayView key, QByteArray rawValue)
     }
     m_index.insert(ownedKey, m_members.size());
     m_members.emplace_back(ownedKey, std::move(rawValue));
+}
+
+void JsonObjectBuilder::append(QByteArrayView key, QByteArray rawValue)
+{
+    if (!m_index.isEmpty())
+        m_index.insert(key.toByteArray(), m_members.size());
+    m_members.emplace_back(key.toByteArray(), std::move(rawValue));
+}
+
+void JsonObjectBuilder::merge(const JsonObjectBuilder &other)
+{
+    if (isEmpty()) {
+        *this = other;
+        return;
+    }
+    for (const auto &[key, value] : other.m_members)
+        set(key, value);
 }
 
 bool JsonObjectBuilder::merge(QByteArrayView objectText)

@@ -58,6 +58,10 @@ class JsonObjectBuilder
 {
 public:
     void set(QByteArrayView key, QByteArray rawValue);
+    /// Adds a member without looking for an earlier one: for keys known to be new.
+    void append(QByteArrayView key, QByteArray rawValue);
+    /// Sets every member of `other`.
+    void merge(const JsonObjectBuilder &other);
     /// Sets every member of `objectText` if it is a JSON object; returns false otherwise.
     bool merge(QByteArrayView objectText);
     bool contains(QByteArrayView key) const;

@@ -185,12 +185,28 @@ private:
         return true;
     }
 
+    // protobufjs writes 64-bit integers as {"low": int32, "high": int32} when a JS object is
+    // serialised as is; Langfuse accepts that form, so do we.
+    static std::optional<quint64> longBits(const QJsonValue &value)
+    {
+        if (!value.isObject())
+            return std::nullopt;
+        const QJsonObject object = value.toObject();
+        const QJsonValue low = object.value(QLatin1String("low"));
+        const QJsonValue high = object.value(QLatin1String("high"));
+        if (!low.isDouble() || !high.isDouble())
+            return std::nullopt;
+        return (quint64(quint32(high.toInteger())) << 32) | quint64(quint32(low.toInteger()));
+    }
+
     bool readUnsigned(const QJsonValue &value, quint64 max, quint64 &out)
     {
         out = 0;
         if (isAbsent(value))
             return true;
-        if (value.isDouble()) {
+        if (const auto bits = longBits(value)) {
+            out = *bits;
+        } else if (value.isDouble()) {
             const qint64 asInteger = value.toInteger(-1);
             if (asInteger >= 0) {
                 out = quint64(asInteger);
@@ -219,6 +235,10 @@ private:
         out = 0;
         if (isAbsent(value))
             return true;
+        if (const auto bits = longBits(value)) {
+            out = qint64(*bits);
+            return true;
+        }
         if (value.isDouble()) {
             const double d = value.toDouble();
             constexpr qint64 kNotInteger = std::numeric_limits<qint64>::min();

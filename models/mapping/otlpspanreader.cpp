@@ -370,7 +370,7 @@ JsonObjectBuilder OtlpSpanReader::metadataFor(const OtlpAttributes &attributes, 
 QByteArray OtlpSpanReader::observationMetadata() const
 {
     JsonObjectBuilder metadata = m_scope.resourceTraceMetadata;
-    metadata.merge(metadataFor(m_attributes, false).toJson());
+    metadata.merge(metadataFor(m_attributes, false));
     if (!m_scope.isLangfuseSdk)
         metadata.set("attributes", leftoverAttributesJson());
     metadata.set("resourceAttributes", m_scope.resourceAttributesJson);
@@ -381,9 +381,9 @@ QByteArray OtlpSpanReader::observationMetadata() const
 QByteArray OtlpSpanReader::traceMetadata(bool root) const
 {
     JsonObjectBuilder metadata = m_scope.resourceTraceMetadata;
-    metadata.merge(metadataFor(m_attributes, true).toJson());
+    metadata.merge(metadataFor(m_attributes, true));
     if (root) {
-        metadata.merge(metadataFor(m_attributes, false).toJson());
+        metadata.merge(metadataFor(m_attributes, false));
         if (!m_scope.isLangfuseSdk)
             metadata.set("attributes", leftoverAttributesJson());
     }

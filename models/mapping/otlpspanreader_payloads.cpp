@@ -73,6 +73,13 @@ constexpr std::string_view kPayloadKeys[] = {
     "gen_ai.tool.call.arguments",
     "gen_ai.tool.call.result",
 };
+// Attribute keys are unique within OtlpAttributes, so leftovers can be appended unchecked.
+const std::vector<std::string_view> kSortedPayloadKeys = [] {
+    std::vector<std::string_view> keys(std::begin(kPayloadKeys), std::end(kPayloadKeys));
+    std::sort(keys.begin(), keys.end());
+    return keys;
+}();
+
 constexpr std::string_view kPayloadPrefixes[] = {
     "gen_ai.prompt",
     "gen_ai.completion",
@@ -318,17 +325,17 @@ QByteArray OtlpSpanReader::leftoverAttributesJson() const
 {
     JsonObjectBuilder leftover;
     for (const OtlpAttributes::Entry &entry : m_attributes.entries()) {
-        if (std::find(std::begin(kPayloadKeys), std::end(kPayloadKeys), entry.key) != std::end(kPayloadKeys))
+        if (std::binary_search(kSortedPayloadKeys.begin(), kSortedPayloadKeys.end(), entry.key))
             continue;
         if (std::any_of(std::begin(kPayloadPrefixes), std::end(kPayloadPrefixes),
                 [&entry](std::string_view prefix) { return entry.key.substr(0, prefix.size()) == prefix; }))
             continue;
         // Langfuse keeps these as strings: non-string values are stored as their JSON text.
         if (entry.value->value_case() == AnyValue::kStringValue) {
-            leftover.set(bytesOf(entry.key), OtlpAttributes::toJson(*entry.value));
+            leftover.append(bytesOf(entry.key), OtlpAttributes::toJson(*entry.value));
         } else {
             const QByteArray json = OtlpAttributes::toJson(*entry.value);
-            leftover.set(
+            leftover.append(
                 bytesOf(entry.key), JsonText::quote(std::string_view(json.constData(), size_t(json.size()))));
         }
     }

@@ -357,6 +357,20 @@ private slots:
         QCOMPARE(result.batch.observations.at(0).level, std::optional(tg::Level::Error));
     }
 
+    void protobufjsLongObjects()
+    {
+        Request request;
+        QString error;
+        const QByteArray body
+            = oneSpan("\"startTimeUnixNano\":{\"low\":-1338376192,\"high\":408008686,\"unsigned\":false},"
+                      "\"attributes\":[{\"key\":\"n\",\"value\":{\"intValue\":{\"low\":-1,\"high\":-1}}}]");
+        QVERIFY2(tg::OtlpJsonDecoder::decodeTraces(body, request, &error), qPrintable(error));
+        const Span &span = request.resource_spans(0).scope_spans(0).spans(0);
+        QVERIFY2(tg::OtlpSpanIds::decodeMark(span).isNull(), qPrintable(tg::OtlpSpanIds::decodeMark(span)));
+        QCOMPARE(span.start_time_unix_nano(), (quint64(408008686) << 32) | quint64(quint32(-1338376192)));
+        QCOMPARE(span.attributes(0).value().int_value(), qint64(-1));
+    }
+
     void countsLogsAndMetrics()
     {
         const QByteArray logs = readData(QStringLiteral("logs.json"));
