@@ -192,6 +192,18 @@ QByteArray OtlpAttributes::toPayloadJson(const AnyValue &value)
     return toJson(value);
 }
 
+QByteArray OtlpAttributes::objectJson(const AnyValue &value)
+{
+    if (value.value_case() == AnyValue::kKvlistValue)
+        return toJson(value);
+    if (value.value_case() == AnyValue::kStringValue) {
+        const QByteArray text = QByteArray::fromStdString(value.string_value());
+        if (JsonText::objectMembers(text))
+            return text;
+    }
+    return QByteArray();
+}
+
 std::optional<double> OtlpAttributes::toNumber(const AnyValue &value)
 {
     switch (value.value_case()) {

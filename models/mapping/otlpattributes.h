@@ -60,6 +60,9 @@ public:
     /// JSON for a payload (input, output, metadata values): a string that holds valid JSON is
     /// used as that JSON, any other string becomes a JSON string.
     static QByteArray toPayloadJson(const AnyValue &value);
+    /// The JSON object text held by a value (a string with a JSON object, or a kvlist); empty if
+    /// it holds no object.
+    static QByteArray objectJson(const AnyValue &value);
     /// A number from an int, a double or a numeric string.
     static std::optional<double> toNumber(const AnyValue &value);
     /// bool true or the string "true".

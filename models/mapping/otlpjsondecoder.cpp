@@ -1,5 +1,6 @@
 #include "otlpjsondecoder.h"
 
+#include "otlpjsonsupport.h"
 #include "otlpspanids.h"
 
 #include <QJsonArray>
@@ -15,65 +16,11 @@ namespace tg {
 
 namespace {
 
+using namespace otlpjson;
+
 namespace common = opentelemetry::proto::common::v1;
 namespace trace = opentelemetry::proto::trace::v1;
 using Request = opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest;
-
-bool isAbsent(const QJsonValue &value)
-{
-    return value.isUndefined() || value.isNull();
-}
-
-// A field under its lowerCamelCase name or, as protobuf's JSON parser also accepts, its
-// snake_case name.
-QJsonValue field(const QJsonObject &object, QLatin1String camel, QLatin1String snake = {})
-{
-    QJsonValue value = object.value(camel);
-    if (value.isUndefined() && snake.size() > 0)
-        value = object.value(snake);
-    return value;
-}
-
-QString shortened(const QString &text)
-{
-    return text.size() > 40 ? text.left(40) + u'…' : text;
-}
-
-std::optional<QJsonObject> parseDocument(QByteArrayView json, QString *error)
-{
-    QJsonParseError parseError;
-    const QJsonDocument document
-        = QJsonDocument::fromJson(QByteArray::fromRawData(json.data(), json.size()), &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        const qsizetype offset = std::clamp<qsizetype>(parseError.offset, 0, json.size());
-        int line = 1;
-        int column = 1;
-        for (qsizetype i = 0; i < offset; ++i) {
-            if (json[i] == '\n') {
-                ++line;
-                column = 1;
-            } else {
-                ++column;
-            }
-        }
-        if (error) {
-            *error = json.trimmed().isEmpty()
-                ? QStringLiteral("invalid JSON: the body is empty")
-                : QStringLiteral("invalid JSON at line %1, column %2 (byte %3): %4")
-                      .arg(line)
-                      .arg(column)
-                      .arg(offset)
-                      .arg(parseError.errorString());
-        }
-        return std::nullopt;
-    }
-    if (!document.isObject()) {
-        if (error)
-            *error = QStringLiteral("invalid OTLP JSON: the top level must be an object");
-        return std::nullopt;
-    }
-    return document.object();
-}
 
 // Walks OTLP/JSON into protobuf messages, keeping the JSON path for error messages. Inside a span
 // an error becomes that span's problem instead of the request's.
@@ -639,64 +586,6 @@ private:
     QString m_spanProblem;
 };
 
-// Walks resource -> scope -> item arrays for the signals the receiver only counts.
-class Counter
-{
-public:
-    QString error;
-
-    // Sums `count(item)` over object[level0][*][level1][*][items][*].
-    template<typename Count>
-    std::optional<qint64> walk(const QJsonObject &top,
-        std::initializer_list<std::pair<const char *, const char *>> levels, Count count)
-    {
-        qint64 total = 0;
-        if (!walkLevel(top, levels.begin(), levels.end(), QString(), count, total))
-            return std::nullopt;
-        return total;
-    }
-
-    std::optional<QJsonArray> array(
-        const QJsonObject &object, std::pair<const char *, const char *> names, const QString &path)
-    {
-        QJsonValue value = field(object, QLatin1String(names.first), QLatin1String(names.second));
-        if (isAbsent(value))
-            return QJsonArray();
-        if (!value.isArray()) {
-            error = path + QLatin1String(names.first) + u": must be an array";
-            return std::nullopt;
-        }
-        return value.toArray();
-    }
-
-private:
-    template<typename Count>
-    bool walkLevel(const QJsonObject &object, const std::pair<const char *, const char *> *level,
-        const std::pair<const char *, const char *> *end, const QString &path, Count count, qint64 &total)
-    {
-        const auto items = array(object, *level, path);
-        if (!items)
-            return false;
-        for (int i = 0; i < items->size(); ++i) {
-            const QString itemPath = path + QLatin1String(level->first) + u'[' + QString::number(i) + u']';
-            if (!items->at(i).isObject()) {
-                error = itemPath + u": must be an object";
-                return false;
-            }
-            const QJsonObject item = items->at(i).toObject();
-            if (level + 1 == end) {
-                const auto n = count(item, itemPath + u'.');
-                if (!n)
-                    return false;
-                total += *n;
-            } else if (!walkLevel(item, level + 1, end, itemPath + u'.', count, total)) {
-                return false;
-            }
-        }
-        return true;
-    }
-};
-
 } // namespace
 
 bool OtlpJsonDecoder::decodeTraces(QByteArrayView json, Request &request, QString *error)
@@ -713,71 +602,6 @@ bool OtlpJsonDecoder::decodeTraces(QByteArrayView json, Request &request, QStrin
         return false;
     }
     return true;
-}
-
-std::optional<qint64> OtlpJsonDecoder::countLogRecords(QByteArrayView json, QString *error)
-{
-    const auto object = parseDocument(json, error);
-    if (!object)
-        return std::nullopt;
-    Counter counter;
-    // Pre-1.0 exporters wrote instrumentationLibraryLogs; it counts the same.
-    const auto total = counter.walk(*object, { { "resourceLogs", "resource_logs" } },
-        [&counter](const QJsonObject &resource, const QString &path) -> std::optional<qint64> {
-            qint64 sum = 0;
-            for (const auto &names : { std::pair { "scopeLogs", "scope_logs" },
-                     { "instrumentationLibraryLogs", "instrumentation_library_logs" } }) {
-                const auto scopes = counter.array(resource, names, path);
-                if (!scopes)
-                    return std::nullopt;
-                for (int i = 0; i < scopes->size(); ++i) {
-                    const QString scopePath
-                        = path + QLatin1String(names.first) + u'[' + QString::number(i) + u"].";
-                    const auto records
-                        = counter.array(scopes->at(i).toObject(), { "logRecords", "log_records" }, scopePath);
-                    if (!records)
-                        return std::nullopt;
-                    sum += records->size();
-                }
-            }
-            return sum;
-        });
-    if (!total && error)
-        *error = QStringLiteral("invalid OTLP JSON logs request: ") + counter.error;
-    return total;
-}
-
-std::optional<qint64> OtlpJsonDecoder::countMetricDataPoints(QByteArrayView json, QString *error)
-{
-    const auto object = parseDocument(json, error);
-    if (!object)
-        return std::nullopt;
-    Counter counter;
-    const auto total = counter.walk(*object,
-        { { "resourceMetrics", "resource_metrics" }, { "scopeMetrics", "scope_metrics" }, { "metrics", "" } },
-        [&counter](const QJsonObject &metric, const QString &path) -> std::optional<qint64> {
-            qint64 sum = 0;
-            for (const auto &names : { std::pair { "gauge", "" }, { "sum", "" }, { "histogram", "" },
-                     { "exponentialHistogram", "exponential_histogram" }, { "summary", "" } }) {
-                const QJsonValue data
-                    = field(metric, QLatin1String(names.first), QLatin1String(names.second));
-                if (isAbsent(data))
-                    continue;
-                if (!data.isObject()) {
-                    counter.error = path + QLatin1String(names.first) + u": must be an object";
-                    return std::nullopt;
-                }
-                const auto points = counter.array(data.toObject(), { "dataPoints", "data_points" },
-                    path + QLatin1String(names.first) + u'.');
-                if (!points)
-                    return std::nullopt;
-                sum += points->size();
-            }
-            return sum;
-        });
-    if (!total && error)
-        *error = QStringLiteral("invalid OTLP JSON metrics request: ") + counter.error;
-    return total;
 }
 
 } // namespace tg

@@ -1,9 +1,6 @@
 #include "otlpspanreader.h"
 
 #include "domain/timeformat.h"
-#include "otlpspanids.h"
-
-#include <QRegularExpression>
 
 #include <cmath>
 #include <limits>
@@ -13,9 +10,6 @@ namespace tg {
 namespace {
 
 using AnyValue = OtlpAttributes::AnyValue;
-
-constexpr std::string_view kObservationMetadata = "langfuse.observation.metadata";
-constexpr std::string_view kTraceMetadata = "langfuse.trace.metadata";
 
 std::optional<qint64> nanos(quint64 value)
 {
@@ -32,19 +26,6 @@ QByteArrayView bytesOf(std::string_view text)
 bool startsWith(std::string_view text, std::string_view prefix)
 {
     return text.substr(0, prefix.size()) == prefix;
-}
-
-// The JSON object text of a value that holds an object: a JSON string or a kvlist.
-QByteArray objectTextOf(const AnyValue &value)
-{
-    if (value.value_case() == AnyValue::kKvlistValue)
-        return OtlpAttributes::toJson(value);
-    if (value.value_case() == AnyValue::kStringValue) {
-        const QByteArray text = QByteArray::fromStdString(value.string_value());
-        if (JsonText::objectMembers(text))
-            return text;
-    }
-    return QByteArray();
 }
 
 // Model parameter values must be strings or numbers; anything else becomes its JSON as a string.
@@ -166,26 +147,6 @@ std::optional<ObservationType> typeFromMapping(
 
 } // namespace
 
-void OtlpScopeContext::setResource(const OtlpAttributes &resourceAttributes)
-{
-    resource = &resourceAttributes;
-    resourceAttributesJson = resourceAttributes.toJsonObject();
-    resourceTraceMetadata = OtlpSpanReader::metadataFor(resourceAttributes, true);
-}
-
-void OtlpScopeContext::setScope(const opentelemetry::proto::common::v1::InstrumentationScope &scope)
-{
-    scopeName = QString::fromStdString(scope.name());
-    scopeVersion = QString::fromStdString(scope.version());
-    isLangfuseSdk = scopeName.startsWith(QLatin1String("langfuse-sdk"));
-    JsonObjectBuilder json;
-    json.set("name", JsonText::quote(scope.name()));
-    if (!scope.version().empty())
-        json.set("version", JsonText::quote(scope.version()));
-    json.set("attributes", OtlpAttributes(scope.attributes()).toJsonObject());
-    scopeJson = json.toJson();
-}
-
 OtlpSpanReader::OtlpSpanReader(const Span &span, const OtlpScopeContext &scope)
     : m_span(span)
     , m_scope(scope)
@@ -199,46 +160,6 @@ OtlpSpanReader::OtlpSpanReader(const Span &span, const OtlpScopeContext &scope)
         m_startNs = start.value_or(*end);
         m_endNs = end.value_or(*start);
     }
-}
-
-bool OtlpSpanReader::isTraceRoot() const
-{
-    if (m_span.parent_span_id().empty() || OtlpSpanIds::isAllZero(m_span.parent_span_id()))
-        return true;
-    const AnyValue *asRoot = m_attributes.find("langfuse.internal.as_root");
-    return asRoot && OtlpAttributes::isTrue(*asRoot);
-}
-
-bool OtlpSpanReader::hasTraceUpdates() const
-{
-    static constexpr std::string_view kKeys[] = {
-        "langfuse.trace.name",
-        "langfuse.trace.input",
-        "langfuse.trace.output",
-        "langfuse.trace.metadata",
-        "user.id",
-        "session.id",
-        "langfuse.trace.public",
-        "langfuse.trace.tags",
-        "langfuse.user.id",
-        "langfuse.session.id",
-        "langfuse.observation.metadata.langfuse_user_id",
-        "langfuse.observation.metadata.langfuse_session_id",
-        "langfuse.observation.metadata.langfuse_tags",
-        "langfuse.trace.metadata.langfuse_session_id",
-        "langfuse.trace.metadata.langfuse_user_id",
-        "langfuse.trace.metadata.langfuse_tags",
-        "ai.telemetry.metadata.sessionId",
-        "ai.telemetry.metadata.userId",
-        "ai.telemetry.metadata.tags",
-        "tag.tags",
-    };
-    for (const std::string_view key : kKeys) {
-        if (m_attributes.given(key))
-            return true;
-    }
-    const auto [begin, end] = m_attributes.withPrefix(kTraceMetadata);
-    return begin != end;
 }
 
 ObservationType OtlpSpanReader::observationType() const
@@ -334,64 +255,6 @@ QString OtlpSpanReader::observationName() const
     return QString::fromStdString(m_span.name());
 }
 
-JsonObjectBuilder OtlpSpanReader::metadataFor(const OtlpAttributes &attributes, bool traceDomain)
-{
-    const std::string_view prefix = traceDomain ? kTraceMetadata : kObservationMetadata;
-    JsonObjectBuilder metadata;
-    const AnyValue *topLevel = attributes.given(prefix);
-    if (!topLevel)
-        topLevel = attributes.given("langfuse.metadata");
-    if (topLevel) {
-        const QByteArray text = objectTextOf(*topLevel);
-        if (!text.isEmpty())
-            metadata.merge(text);
-    }
-    static constexpr std::string_view kSkipped[] = {
-        "ai.telemetry.metadata.userId",
-        "ai.telemetry.metadata.sessionId",
-        "ai.telemetry.metadata.tags",
-        "ai.telemetry.metadata.langfusePrompt",
-    };
-    for (const std::string_view keyPrefix :
-        { prefix, std::string_view("langfuse.metadata"), std::string_view("ai.telemetry.metadata") }) {
-        const std::string dotted = std::string(keyPrefix) + '.';
-        const auto [begin, end] = attributes.withPrefix(dotted);
-        for (auto it = begin; it != end; ++it) {
-            if (std::find(std::begin(kSkipped), std::end(kSkipped), it->key) != std::end(kSkipped))
-                continue;
-            metadata.set(bytesOf(it->key.substr(dotted.size())), OtlpAttributes::toJson(*it->value));
-        }
-    }
-    if (const AnyValue *tools = attributes.given("ai.prompt.tools"))
-        metadata.set("tools", OtlpAttributes::toJson(*tools));
-    return metadata;
-}
-
-QByteArray OtlpSpanReader::observationMetadata() const
-{
-    JsonObjectBuilder metadata = m_scope.resourceTraceMetadata;
-    metadata.merge(metadataFor(m_attributes, false));
-    if (!m_scope.isLangfuseSdk)
-        metadata.set("attributes", leftoverAttributesJson());
-    metadata.set("resourceAttributes", m_scope.resourceAttributesJson);
-    metadata.set("scope", m_scope.scopeJson);
-    return metadata.toJson();
-}
-
-QByteArray OtlpSpanReader::traceMetadata(bool root) const
-{
-    JsonObjectBuilder metadata = m_scope.resourceTraceMetadata;
-    metadata.merge(metadataFor(m_attributes, true));
-    if (root) {
-        metadata.merge(metadataFor(m_attributes, false));
-        if (!m_scope.isLangfuseSdk)
-            metadata.set("attributes", leftoverAttributesJson());
-    }
-    metadata.set("resourceAttributes", m_scope.resourceAttributesJson);
-    metadata.set("scope", m_scope.scopeJson);
-    return metadata.toJson();
-}
-
 QString OtlpSpanReader::model() const
 {
     return m_attributes.text({ "langfuse.observation.model.name", "gen_ai.response.model", "ai.model.id",
@@ -403,7 +266,7 @@ QByteArray OtlpSpanReader::modelParameters() const
     for (const std::string_view key :
         { "langfuse.observation.model.parameters", "llm.invocation_parameters", "model_config" }) {
         if (const AnyValue *value = m_attributes.given(key)) {
-            const QByteArray parameters = sanitisedModelParameters(objectTextOf(*value));
+            const QByteArray parameters = sanitisedModelParameters(OtlpAttributes::objectJson(*value));
             if (!parameters.isEmpty())
                 return parameters;
         }
@@ -425,7 +288,7 @@ QByteArray OtlpSpanReader::modelParameters() const
 UsageDetails OtlpSpanReader::usage() const
 {
     if (const AnyValue *value = m_attributes.given("langfuse.observation.usage_details")) {
-        const QByteArray text = objectTextOf(*value);
+        const QByteArray text = OtlpAttributes::objectJson(*value);
         if (!text.isEmpty())
             return UsageDetails::fromJsonText(text);
     }
@@ -459,7 +322,7 @@ UsageDetails OtlpSpanReader::usage() const
 CostDetails OtlpSpanReader::cost() const
 {
     if (const AnyValue *value = m_attributes.given("langfuse.observation.cost_details")) {
-        const QByteArray text = objectTextOf(*value);
+        const QByteArray text = OtlpAttributes::objectJson(*value);
         if (!text.isEmpty())
             return CostDetails::fromJsonText(text);
     }
@@ -587,122 +450,6 @@ std::optional<int> OtlpSpanReader::promptVersion() const
     if (!version || !std::isfinite(*version) || *version < 0 || *version > std::numeric_limits<int>::max())
         return std::nullopt;
     return int(*version);
-}
-
-QString OtlpSpanReader::normaliseEnvironment(const QString &raw)
-{
-    static const QRegularExpression kAllowed(QStringLiteral("^[a-z0-9_-]+$"));
-    QString environment = raw.trimmed().toLower();
-    if (environment.startsWith(u"langfuse")) {
-        environment.remove(0, 8);
-        while (environment.startsWith(u'-') || environment.startsWith(u'_'))
-            environment.remove(0, 1);
-    }
-    environment.truncate(40);
-    if (environment.isEmpty() || !kAllowed.match(environment).hasMatch())
-        return QStringLiteral("default");
-    return environment;
-}
-
-QString OtlpSpanReader::environment(bool explicitOnly) const
-{
-    for (const std::string_view key :
-        { "langfuse.environment", "deployment.environment.name", "deployment.environment" }) {
-        if (const AnyValue *value = m_attributes.given(key))
-            return normaliseEnvironment(OtlpAttributes::toText(*value));
-        if (m_scope.resource) {
-            if (const AnyValue *value = m_scope.resource->given(key))
-                return normaliseEnvironment(OtlpAttributes::toText(*value));
-        }
-    }
-    return explicitOnly ? QString() : QStringLiteral("default");
-}
-
-QString OtlpSpanReader::version() const
-{
-    QString version = m_attributes.text({ "langfuse.version" });
-    if (version.isNull() && m_scope.resource)
-        version = m_scope.resource->text({ "service.version" });
-    return version;
-}
-
-QString OtlpSpanReader::release() const
-{
-    QString release = m_attributes.text({ "langfuse.release" });
-    if (release.isNull() && m_scope.resource)
-        release = m_scope.resource->text({ "langfuse.release" });
-    return release;
-}
-
-QString OtlpSpanReader::traceName() const
-{
-    return m_attributes.text({ "langfuse.trace.name" });
-}
-
-QString OtlpSpanReader::userId() const
-{
-    return m_attributes.text(
-        { "langfuse.user.id", "user.id", "langfuse.observation.metadata.langfuse_user_id",
-            "langfuse.trace.metadata.langfuse_user_id", "ai.telemetry.metadata.userId" });
-}
-
-QString OtlpSpanReader::sessionId() const
-{
-    return m_attributes.text({ "langfuse.session.id", "session.id", "gen_ai.conversation.id",
-        "langfuse.observation.metadata.langfuse_session_id", "langfuse.trace.metadata.langfuse_session_id",
-        "ai.telemetry.metadata.sessionId" });
-}
-
-QStringList OtlpSpanReader::tags() const
-{
-    const AnyValue *value = m_attributes.firstGiven(
-        { "langfuse.trace.tags", "langfuse.tags", "langfuse.observation.metadata.langfuse_tags",
-            "langfuse.trace.metadata.langfuse_tags", "ai.telemetry.metadata.tags", "tag.tags" });
-    if (!value)
-        return {};
-    QStringList tags;
-    auto add = [&tags](const QString &tag) {
-        if (!tag.isEmpty() && !tags.contains(tag))
-            tags.append(tag);
-    };
-    if (value->value_case() == AnyValue::kArrayValue) {
-        for (const AnyValue &element : value->array_value().values())
-            add(OtlpAttributes::toText(element));
-        return tags;
-    }
-    if (value->value_case() != AnyValue::kStringValue)
-        return {};
-    const QByteArray text = QByteArray::fromStdString(value->string_value());
-    const QByteArrayView trimmed = JsonText::trimmed(text);
-    if (trimmed.startsWith('[')) {
-        if (const auto elements = JsonText::arrayElements(trimmed)) {
-            for (const QByteArrayView element : *elements) {
-                if (auto string = JsonText::unquote(element))
-                    add(QString::fromUtf8(*string));
-                else
-                    add(QString::fromUtf8(element));
-            }
-            return tags;
-        }
-    }
-    const QString string = QString::fromUtf8(text);
-    if (string.contains(u',')) {
-        for (const QString &part : string.split(u','))
-            add(part.trimmed());
-        return tags;
-    }
-    add(string);
-    return tags;
-}
-
-std::optional<bool> OtlpSpanReader::isPublic() const
-{
-    const AnyValue *value = m_attributes.find("langfuse.trace.public");
-    if (!value || value->value_case() == AnyValue::VALUE_NOT_SET)
-        value = m_attributes.find("langfuse.public");
-    if (!value || value->value_case() == AnyValue::VALUE_NOT_SET)
-        return std::nullopt;
-    return OtlpAttributes::isTrue(*value);
 }
 
 } // namespace tg
