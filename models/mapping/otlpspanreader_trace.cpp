@@ -3,8 +3,6 @@
 #include "otlpspanids.h"
 #include "otlpspanreader.h"
 
-#include <QRegularExpression>
-
 #include <algorithm>
 
 namespace tg {
@@ -143,7 +141,6 @@ QByteArray OtlpSpanReader::traceMetadata(bool root) const
 
 QString OtlpSpanReader::normaliseEnvironment(const QString &raw)
 {
-    static const QRegularExpression kAllowed(QStringLiteral("^[a-z0-9_-]+$"));
     QString environment = raw.trimmed().toLower();
     if (environment.startsWith(u"langfuse")) {
         environment.remove(0, 8);
@@ -151,7 +148,10 @@ QString OtlpSpanReader::normaliseEnvironment(const QString &raw)
             environment.remove(0, 1);
     }
     environment.truncate(40);
-    if (environment.isEmpty() || !kAllowed.match(environment).hasMatch())
+    const bool allowed = std::all_of(environment.begin(), environment.end(), [](QChar c) {
+        return (c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9') || c == u'-' || c == u'_';
+    });
+    if (environment.isEmpty() || !allowed)
         return QStringLiteral("default");
     return environment;
 }

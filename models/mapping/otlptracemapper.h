@@ -23,6 +23,12 @@ struct OtlpMappingResult
 /// Maps OTel spans to Langfuse traces and observations (langfuse-api.md §6). A span with unusable
 /// ids is rejected on its own; every other span of the request is kept. Parent links are taken
 /// as they come (cycles included): the span tree deals with them.
+///
+/// Trace records: a root span gives the full record, a child span with trace attributes an
+/// update, any other span a shallow one (id, its start as timestampNs, an environment only when
+/// an attribute names it). Within one request the records of a trace merge into one, the root's
+/// timestamp and environment winning. Across requests the store merges them; as a child usually
+/// ends (and is exported) before its root, the store should keep the earliest trace timestamp.
 class OtlpTraceMapper
 {
 public:
