@@ -1,0 +1,622 @@
+#include "jsontext.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+
+namespace tg {
+
+namespace {
+
+bool isWhitespace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+int hexDigit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// Length of the valid UTF-8 sequence starting at p (1-4), or 0 if it is invalid: overlong
+// forms, surrogates and code points past U+10FFFF are refused, as RFC 3629 requires.
+int utf8SequenceLength(const unsigned char *p, const unsigned char *end)
+{
+    const unsigned char c = p[0];
+    if (c < 0x80)
+        return 1;
+    auto continuation = [&](int i) { return p + i < end && (p[i] & 0xC0) == 0x80; };
+    if (c >= 0xC2 && c <= 0xDF)
+        return continuation(1) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (!continuation(1) || !continuation(2))
+            return 0;
+        if (c == 0xE0 && p[1] < 0xA0)
+            return 0; // overlong
+        if (c == 0xED && p[1] >= 0xA0)
+            return 0; // UTF-16 surrogate
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (!continuation(1) || !continuation(2) || !continuation(3))
+            return 0;
+        if (c == 0xF0 && p[1] < 0x90)
+            return 0; // overlong
+        if (c == 0xF4 && p[1] >= 0x90)
+            return 0; // past U+10FFFF
+        return 4;
+    }
+    return 0;
+}
+
+void appendUtf8(QByteArray &out, char32_t cp)
+{
+    if (cp < 0x80) {
+        out.append(char(cp));
+    } else if (cp < 0x800) {
+        out.append(char(0xC0 | (cp >> 6)));
+        out.append(char(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.append(char(0xE0 | (cp >> 12)));
+        out.append(char(0x80 | ((cp >> 6) & 0x3F)));
+        out.append(char(0x80 | (cp & 0x3F)));
+    } else {
+        out.append(char(0xF0 | (cp >> 18)));
+        out.append(char(0x80 | ((cp >> 12) & 0x3F)));
+        out.append(char(0x80 | ((cp >> 6) & 0x3F)));
+        out.append(char(0x80 | (cp & 0x3F)));
+    }
+}
+
+// A cursor over JSON text. Every routine advances `p` past what it accepted and returns false on
+// the first error; nothing recurses, so deeply nested input costs a small explicit stack only.
+struct Scanner
+{
+    const char *p;
+    const char *end;
+
+    void skipWhitespace()
+    {
+        while (p < end && isWhitespace(*p))
+            ++p;
+    }
+
+    bool atEnd() const { return p >= end; }
+
+    bool string()
+    {
+        if (p >= end || *p != '"')
+            return false;
+        ++p;
+        while (p < end) {
+            // Plain ASCII is most of every payload: skip it in a tight loop.
+            while (p < end) {
+                const auto plain = static_cast<unsigned char>(*p);
+                if (plain < 0x20 || plain >= 0x80 || plain == '"' || plain == '\\')
+                    break;
+                ++p;
+            }
+            if (p >= end)
+                return false;
+            const auto c = static_cast<unsigned char>(*p);
+            if (c == '"') {
+                ++p;
+                return true;
+            }
+            if (c < 0x20)
+                return false;
+            if (c == '\\') {
+                if (++p >= end)
+                    return false;
+                switch (*p) {
+                case '"':
+                case '\\':
+                case '/':
+                case 'b':
+                case 'f':
+                case 'n':
+                case 'r':
+                case 't':
+                    ++p;
+                    break;
+                case 'u':
+                    if (end - p < 5)
+                        return false;
+                    for (int i = 1; i <= 4; ++i) {
+                        if (hexDigit(p[i]) < 0)
+                            return false;
+                    }
+                    p += 5;
+                    break;
+                default:
+                    return false;
+                }
+                continue;
+            }
+            const int length = utf8SequenceLength(
+                reinterpret_cast<const unsigned char *>(p), reinterpret_cast<const unsigned char *>(end));
+            if (length == 0)
+                return false;
+            p += length;
+        }
+        return false;
+    }
+
+    bool digits()
+    {
+        const char *start = p;
+        while (p < end && *p >= '0' && *p <= '9')
+            ++p;
+        return p > start;
+    }
+
+    bool number()
+    {
+        if (p < end && *p == '-')
+            ++p;
+        if (p >= end)
+            return false;
+        if (*p == '0') {
+            ++p;
+        } else if (!digits()) {
+            return false;
+        }
+        if (p < end && *p == '.') {
+            ++p;
+            if (!digits())
+                return false;
+        }
+        if (p < end && (*p == 'e' || *p == 'E')) {
+            ++p;
+            if (p < end && (*p == '+' || *p == '-'))
+                ++p;
+            if (!digits())
+                return false;
+        }
+        return true;
+    }
+
+    bool literal(std::string_view word)
+    {
+        if (end - p < qsizetype(word.size()) || std::string_view(p, word.size()) != word)
+            return false;
+        p += word.size();
+        return true;
+    }
+
+    bool scalar()
+    {
+        switch (*p) {
+        case '"':
+            return string();
+        case 't':
+            return literal("true");
+        case 'f':
+            return literal("false");
+        case 'n':
+            return literal("null");
+        default:
+            return number();
+        }
+    }
+
+    // Reads `"key" :` inside an object, leaving p at the value.
+    bool memberKey()
+    {
+        skipWhitespace();
+        if (!string())
+            return false;
+        skipWhitespace();
+        if (p >= end || *p != ':')
+            return false;
+        ++p;
+        return true;
+    }
+
+    // One complete JSON value nested at most maxDepth (<= kMaxCheckDepth) deep.
+    bool value(int maxDepth = JsonText::kMaxDepth)
+    {
+        std::array<bool, JsonText::kMaxCheckDepth> isObject; // the open containers, innermost last
+        maxDepth = std::clamp(maxDepth, 0, JsonText::kMaxCheckDepth);
+        int depth = 0;
+        for (;;) {
+            // Expecting a value.
+            skipWhitespace();
+            if (p >= end)
+                return false;
+            if (*p == '{' || *p == '[') {
+                if (depth == maxDepth)
+                    return false;
+                const bool object = *p == '{';
+                isObject[size_t(depth++)] = object;
+                ++p;
+                skipWhitespace();
+                if (p < end && *p == (object ? '}' : ']')) {
+                    ++p;
+                    --depth;
+                } else {
+                    if (object && !memberKey())
+                        return false;
+                    continue;
+                }
+            } else if (!scalar()) {
+                return false;
+            }
+            // After a value: close containers or move to the next element.
+            for (;;) {
+                if (depth == 0)
+                    return true;
+                skipWhitespace();
+                if (p >= end)
+                    return false;
+                const bool object = isObject[size_t(depth - 1)];
+                if (*p == ',') {
+                    ++p;
+                    if (object && !memberKey())
+                        return false;
+                    break;
+                }
+                if (*p != (object ? '}' : ']'))
+                    return false;
+                ++p;
+                --depth;
+            }
+        }
+    }
+};
+
+Scanner scannerFor(QByteArrayView text)
+{
+    return Scanner { text.data(), text.data() + text.size() };
+}
+
+bool mayStartJson(char c)
+{
+    return c == '{' || c == '[' || c == '"' || c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f'
+        || c == 'n';
+}
+
+} // namespace
+
+bool JsonText::isValid(QByteArrayView text, int maxDepth)
+{
+    Scanner s = scannerFor(text);
+    if (!s.value(maxDepth))
+        return false;
+    s.skipWhitespace();
+    return s.atEnd();
+}
+
+QByteArrayView JsonText::trimmed(QByteArrayView text)
+{
+    qsizetype begin = 0;
+    qsizetype end = text.size();
+    while (begin < end && isWhitespace(text[begin]))
+        ++begin;
+    while (end > begin && isWhitespace(text[end - 1]))
+        --end;
+    return text.sliced(begin, end - begin);
+}
+
+std::optional<std::vector<JsonText::Member>> JsonText::objectMembers(QByteArrayView text)
+{
+    Scanner s = scannerFor(text);
+    s.skipWhitespace();
+    if (s.atEnd() || *s.p != '{')
+        return std::nullopt;
+    ++s.p;
+    std::vector<Member> members;
+    s.skipWhitespace();
+    if (!s.atEnd() && *s.p == '}') {
+        ++s.p;
+    } else {
+        for (;;) {
+            s.skipWhitespace();
+            const char *keyStart = s.p;
+            if (!s.memberKey())
+                return std::nullopt;
+            // memberKey() validated the key; find its closing quote again by unquoting.
+            const char *keyEnd = s.p - 1;
+            while (keyEnd > keyStart && *keyEnd != '"')
+                --keyEnd;
+            auto key = unquote(QByteArrayView(keyStart, keyEnd - keyStart + 1));
+            if (!key)
+                return std::nullopt;
+            s.skipWhitespace();
+            const char *valueStart = s.p;
+            if (!s.value())
+                return std::nullopt;
+            members.push_back(Member { std::move(*key), QByteArrayView(valueStart, s.p - valueStart) });
+            s.skipWhitespace();
+            if (s.atEnd())
+                return std::nullopt;
+            if (*s.p == ',') {
+                ++s.p;
+                continue;
+            }
+            if (*s.p != '}')
+                return std::nullopt;
+            ++s.p;
+            break;
+        }
+    }
+    s.skipWhitespace();
+    if (!s.atEnd())
+        return std::nullopt;
+    return members;
+}
+
+std::optional<std::vector<QByteArrayView>> JsonText::arrayElements(QByteArrayView text)
+{
+    Scanner s = scannerFor(text);
+    s.skipWhitespace();
+    if (s.atEnd() || *s.p != '[')
+        return std::nullopt;
+    ++s.p;
+    std::vector<QByteArrayView> elements;
+    s.skipWhitespace();
+    if (!s.atEnd() && *s.p == ']') {
+        ++s.p;
+    } else {
+        for (;;) {
+            s.skipWhitespace();
+            const char *valueStart = s.p;
+            if (!s.value())
+                return std::nullopt;
+            elements.emplace_back(valueStart, s.p - valueStart);
+            s.skipWhitespace();
+            if (s.atEnd())
+                return std::nullopt;
+            if (*s.p == ',') {
+                ++s.p;
+                continue;
+            }
+            if (*s.p != ']')
+                return std::nullopt;
+            ++s.p;
+            break;
+        }
+    }
+    s.skipWhitespace();
+    if (!s.atEnd())
+        return std::nullopt;
+    return elements;
+}
+
+std::optional<QByteArray> JsonText::unquote(QByteArrayView raw)
+{
+    raw = trimmed(raw);
+    Scanner check = scannerFor(raw);
+    if (!check.string() || !check.atEnd())
+        return std::nullopt;
+    QByteArray out;
+    out.reserve(raw.size() - 2);
+    const char *p = raw.data() + 1;
+    const char *end = raw.data() + raw.size() - 1; // the closing quote
+    auto readHex4 = [](const char *at) {
+        char32_t v = 0;
+        for (int i = 0; i < 4; ++i)
+            v = (v << 4) | char32_t(hexDigit(at[i]));
+        return v;
+    };
+    while (p < end) {
+        if (*p != '\\') {
+            out.append(*p++);
+            continue;
+        }
+        ++p;
+        switch (*p) {
+        case 'b':
+            out.append('\b');
+            break;
+        case 'f':
+            out.append('\f');
+            break;
+        case 'n':
+            out.append('\n');
+            break;
+        case 'r':
+            out.append('\r');
+            break;
+        case 't':
+            out.append('\t');
+            break;
+        case 'u': {
+            char32_t cp = readHex4(p + 1);
+            p += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF && end - p >= 7 && p[1] == '\\' && p[2] == 'u') {
+                const char32_t low = readHex4(p + 3);
+                if (low >= 0xDC00 && low <= 0xDFFF) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                    p += 6;
+                }
+            }
+            if (cp >= 0xD800 && cp <= 0xDFFF)
+                cp = 0xFFFD; // a lone surrogate has no UTF-8 form
+            appendUtf8(out, cp);
+            break;
+        }
+        default: // '"', '\\', '/'
+            out.append(*p);
+            break;
+        }
+        ++p;
+    }
+    return out;
+}
+
+void JsonText::appendQuoted(QByteArray &out, std::string_view utf8)
+{
+    static constexpr char kHex[] = "0123456789abcdef";
+    out.reserve(out.size() + qsizetype(utf8.size()) + 2);
+    out.append('"');
+    const char *runStart = utf8.data();
+    const char *p = runStart;
+    const char *end = utf8.data() + utf8.size();
+    for (; p < end; ++p) {
+        const auto c = static_cast<unsigned char>(*p);
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        out.append(runStart, p - runStart);
+        runStart = p + 1;
+        switch (c) {
+        case '"':
+            out.append("\\\"");
+            break;
+        case '\\':
+            out.append("\\\\");
+            break;
+        case '\n':
+            out.append("\\n");
+            break;
+        case '\r':
+            out.append("\\r");
+            break;
+        case '\t':
+            out.append("\\t");
+            break;
+        case '\b':
+            out.append("\\b");
+            break;
+        case '\f':
+            out.append("\\f");
+            break;
+        default: {
+            const char escape[] = { '\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF] };
+            out.append(escape, sizeof(escape));
+            break;
+        }
+        }
+    }
+    out.append(runStart, p - runStart);
+    out.append('"');
+}
+
+QByteArray JsonText::quote(std::string_view utf8)
+{
+    QByteArray out;
+    appendQuoted(out, utf8);
+    return out;
+}
+
+QByteArray JsonText::quote(const QString &text)
+{
+    const QByteArray utf8 = text.toUtf8();
+    return quote(std::string_view(utf8.constData(), size_t(utf8.size())));
+}
+
+QByteArray JsonText::number(double value)
+{
+    if (!std::isfinite(value))
+        return QByteArrayLiteral("null");
+    std::array<char, 32> buffer {};
+    const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+    return QByteArray(buffer.data(), result.ptr - buffer.data());
+}
+
+QByteArray JsonText::fromMaybeJson(std::string_view utf8)
+{
+    const QByteArrayView text = trimmed(QByteArrayView(utf8.data(), qsizetype(utf8.size())));
+    if (!text.isEmpty() && mayStartJson(text.front()) && isValid(text))
+        return text.toByteArray();
+    return quote(utf8);
+}
+
+void JsonObjectBuilder::set(QByteArrayView key, QByteArray rawValue)
+{
+    constexpr size_t kIndexThreshold = 12;
+    if (m_index.isEmpty() && m_members.size() > kIndexThreshold) {
+        for (size_t i = 0; i < m_members.size(); ++i)
+            m_index.insert(m_members[i].first, i);
+    }
+    if (m_index.isEmpty()) {
+        for (auto &member : m_members) {
+            if (member.first == key) {
+                member.second = std::move(rawValue);
+                return;
+            }
+        }
+        m_members.emplace_back(key.toByteArray(), std::move(rawValue));
+        if (m_members.size() > kIndexThreshold) {
+            for (size_t i = 0; i < m_members.size(); ++i)
+                m_index.insert(m_members[i].first, i);
+        }
+        return;
+    }
+    const QByteArray ownedKey = key.toByteArray();
+    const auto it = m_index.constFind(ownedKey);
+    if (it != m_index.constEnd()) {
+        m_members[*it].second = std::move(rawValue);
+        return;
+    }
+    m_index.insert(ownedKey, m_members.size());
+    m_members.emplace_back(ownedKey, std::move(rawValue));
+}
+
+void JsonObjectBuilder::append(QByteArrayView key, QByteArray rawValue)
+{
+    if (!m_index.isEmpty())
+        m_index.insert(key.toByteArray(), m_members.size());
+    m_members.emplace_back(key.toByteArray(), std::move(rawValue));
+}
+
+void JsonObjectBuilder::merge(const JsonObjectBuilder &other)
+{
+    if (isEmpty()) {
+        *this = other;
+        return;
+    }
+    for (const auto &[key, value] : other.m_members)
+        set(key, value);
+}
+
+bool JsonObjectBuilder::merge(QByteArrayView objectText)
+{
+    const auto members = JsonText::objectMembers(objectText);
+    if (!members)
+        return false;
+    for (const auto &member : *members)
+        set(member.key, member.value.toByteArray());
+    return true;
+}
+
+bool JsonObjectBuilder::contains(QByteArrayView key) const
+{
+    if (!m_index.isEmpty())
+        return m_index.contains(key.toByteArray());
+    for (const auto &member : m_members) {
+        if (member.first == key)
+            return true;
+    }
+    return false;
+}
+
+QByteArray JsonObjectBuilder::toJson() const
+{
+    qsizetype size = 2;
+    for (const auto &member : m_members)
+        size += member.first.size() + member.second.size() + 4;
+    QByteArray out;
+    out.reserve(size);
+    out.append('{');
+    bool first = true;
+    for (const auto &member : m_members) {
+        if (!first)
+            out.append(',');
+        first = false;
+        JsonText::appendQuoted(out, std::string_view(member.first.constData(), size_t(member.first.size())));
+        out.append(':');
+        out.append(member.second);
+    }
+    out.append('}');
+    return out;
+}
+
+} // namespace tg

@@ -1,0 +1,239 @@
+#include "otlpattributes.h"
+
+#include "jsontext.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace tg {
+
+namespace {
+
+std::string_view view(const std::string &s)
+{
+    return std::string_view(s.data(), s.size());
+}
+
+} // namespace
+
+OtlpAttributes::OtlpAttributes(const KeyValues &keyValues)
+{
+    m_entries.reserve(size_t(keyValues.size()));
+    for (const auto &kv : keyValues)
+        m_entries.push_back(Entry { view(kv.key()), &kv.value() });
+    std::stable_sort(
+        m_entries.begin(), m_entries.end(), [](const Entry &a, const Entry &b) { return a.key < b.key; });
+    // Keep the last of each run of equal keys (stable sort kept their input order).
+    std::vector<Entry> unique;
+    unique.reserve(m_entries.size());
+    for (size_t i = 0; i < m_entries.size(); ++i) {
+        if (i + 1 < m_entries.size() && m_entries[i + 1].key == m_entries[i].key)
+            continue;
+        unique.push_back(m_entries[i]);
+    }
+    m_entries = std::move(unique);
+}
+
+const OtlpAttributes::AnyValue *OtlpAttributes::find(std::string_view key) const
+{
+    const auto it = std::lower_bound(m_entries.begin(), m_entries.end(), key,
+        [](const Entry &e, std::string_view k) { return e.key < k; });
+    if (it == m_entries.end() || it->key != key)
+        return nullptr;
+    return it->value;
+}
+
+const OtlpAttributes::AnyValue *OtlpAttributes::given(std::string_view key) const
+{
+    const AnyValue *value = find(key);
+    return value && isGiven(*value) ? value : nullptr;
+}
+
+const OtlpAttributes::AnyValue *OtlpAttributes::firstGiven(std::initializer_list<std::string_view> keys) const
+{
+    for (const std::string_view key : keys) {
+        if (const AnyValue *value = given(key))
+            return value;
+    }
+    return nullptr;
+}
+
+OtlpAttributes::Range OtlpAttributes::withPrefix(std::string_view prefix) const
+{
+    const auto begin = std::lower_bound(m_entries.begin(), m_entries.end(), prefix,
+        [](const Entry &e, std::string_view k) { return e.key < k; });
+    auto end = begin;
+    while (end != m_entries.end() && end->key.substr(0, prefix.size()) == prefix)
+        ++end;
+    return { m_entries.data() + (begin - m_entries.begin()), m_entries.data() + (end - m_entries.begin()) };
+}
+
+QString OtlpAttributes::text(std::initializer_list<std::string_view> keys) const
+{
+    const AnyValue *value = firstGiven(keys);
+    return value ? toText(*value) : QString();
+}
+
+QByteArray OtlpAttributes::toJsonObject() const
+{
+    QByteArray out;
+    out.append('{');
+    bool first = true;
+    for (const Entry &entry : m_entries) {
+        if (!first)
+            out.append(',');
+        first = false;
+        JsonText::appendQuoted(out, entry.key);
+        out.append(':');
+        appendJson(out, *entry.value);
+    }
+    out.append('}');
+    return out;
+}
+
+bool OtlpAttributes::isGiven(const AnyValue &value)
+{
+    switch (value.value_case()) {
+    case AnyValue::VALUE_NOT_SET:
+        return false;
+    case AnyValue::kStringValue:
+        return !value.string_value().empty();
+    case AnyValue::kArrayValue:
+        return value.array_value().values_size() > 0;
+    case AnyValue::kKvlistValue:
+        return value.kvlist_value().values_size() > 0;
+    case AnyValue::kBytesValue:
+        return !value.bytes_value().empty();
+    default:
+        return true;
+    }
+}
+
+QString OtlpAttributes::toText(const AnyValue &value)
+{
+    if (value.value_case() == AnyValue::kStringValue)
+        return QString::fromStdString(value.string_value());
+    return QString::fromUtf8(toJson(value));
+}
+
+std::string_view OtlpAttributes::stringView(const AnyValue &value)
+{
+    return value.value_case() == AnyValue::kStringValue ? view(value.string_value()) : std::string_view();
+}
+
+QByteArray OtlpAttributes::toJson(const AnyValue &value)
+{
+    QByteArray out;
+    appendJson(out, value);
+    return out;
+}
+
+void OtlpAttributes::appendJson(QByteArray &out, const AnyValue &value, int depth)
+{
+    switch (value.value_case()) {
+    case AnyValue::kStringValue:
+        JsonText::appendQuoted(out, view(value.string_value()));
+        return;
+    case AnyValue::kBoolValue:
+        out.append(value.bool_value() ? "true" : "false");
+        return;
+    case AnyValue::kIntValue:
+        out.append(QByteArray::number(qint64(value.int_value())));
+        return;
+    case AnyValue::kDoubleValue:
+        out.append(JsonText::number(value.double_value()));
+        return;
+    case AnyValue::kBytesValue: {
+        const std::string &bytes = value.bytes_value();
+        out.append('"');
+        out.append(QByteArray::fromRawData(bytes.data(), qsizetype(bytes.size())).toBase64());
+        out.append('"');
+        return;
+    }
+    case AnyValue::kArrayValue:
+        if (depth >= kMaxValueDepth) {
+            out.append("null");
+            return;
+        }
+        out.append('[');
+        for (int i = 0; i < value.array_value().values_size(); ++i) {
+            if (i > 0)
+                out.append(',');
+            appendJson(out, value.array_value().values(i), depth + 1);
+        }
+        out.append(']');
+        return;
+    case AnyValue::kKvlistValue:
+        if (depth >= kMaxValueDepth) {
+            out.append("null");
+            return;
+        }
+        out.append('{');
+        for (int i = 0; i < value.kvlist_value().values_size(); ++i) {
+            const auto &kv = value.kvlist_value().values(i);
+            if (i > 0)
+                out.append(',');
+            JsonText::appendQuoted(out, view(kv.key()));
+            out.append(':');
+            appendJson(out, kv.value(), depth + 1);
+        }
+        out.append('}');
+        return;
+    case AnyValue::VALUE_NOT_SET:
+        break;
+    }
+    out.append("null");
+}
+
+QByteArray OtlpAttributes::toPayloadJson(const AnyValue &value)
+{
+    if (value.value_case() == AnyValue::kStringValue)
+        return JsonText::fromMaybeJson(view(value.string_value()));
+    return toJson(value);
+}
+
+QByteArray OtlpAttributes::objectJson(const AnyValue &value)
+{
+    if (value.value_case() == AnyValue::kKvlistValue)
+        return toJson(value);
+    if (value.value_case() == AnyValue::kStringValue) {
+        const QByteArray text = QByteArray::fromStdString(value.string_value());
+        if (JsonText::objectMembers(text))
+            return text;
+    }
+    return QByteArray();
+}
+
+std::optional<double> OtlpAttributes::toNumber(const AnyValue &value)
+{
+    switch (value.value_case()) {
+    case AnyValue::kIntValue:
+        return double(value.int_value());
+    case AnyValue::kDoubleValue:
+        return value.double_value();
+    case AnyValue::kStringValue: {
+        const QByteArrayView text = JsonText::trimmed(QByteArrayView(value.string_value()));
+        if (text.isEmpty())
+            return std::nullopt;
+        const char *begin = text.data();
+        if (*begin == '+')
+            ++begin;
+        double result = 0;
+        const auto [ptr, ec] = std::from_chars(begin, text.data() + text.size(), result);
+        if (ec != std::errc() || ptr != text.data() + text.size())
+            return std::nullopt;
+        return result;
+    }
+    default:
+        return std::nullopt;
+    }
+}
+
+bool OtlpAttributes::isTrue(const AnyValue &value)
+{
+    if (value.value_case() == AnyValue::kBoolValue)
+        return value.bool_value();
+    return value.value_case() == AnyValue::kStringValue && value.string_value() == "true";
+}
+
+} // namespace tg

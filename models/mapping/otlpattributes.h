@@ -1,0 +1,75 @@
+#pragma once
+
+#include "opentelemetry/proto/common/v1/common.pb.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <initializer_list>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace tg {
+
+/// A read-only view of an OTLP attribute list, sorted by key for lookups and prefix scans.
+/// Duplicate keys keep the last value, as Langfuse's reduce over the list does. The view points
+/// into the protobuf message, which must outlive it.
+class OtlpAttributes
+{
+public:
+    using AnyValue = opentelemetry::proto::common::v1::AnyValue;
+    using KeyValues = google::protobuf::RepeatedPtrField<opentelemetry::proto::common::v1::KeyValue>;
+
+    struct Entry
+    {
+        std::string_view key;
+        const AnyValue *value;
+    };
+    using Range = std::pair<const Entry *, const Entry *>;
+
+    /// Values nested deeper than this convert to JSON null, so no input recurses without bound.
+    static constexpr int kMaxValueDepth = 64;
+
+    OtlpAttributes() = default;
+    explicit OtlpAttributes(const KeyValues &keyValues);
+
+    const AnyValue *find(std::string_view key) const;
+    /// find(), but only for values Langfuse treats as given: not unset, not "", not [] or {}.
+    const AnyValue *given(std::string_view key) const;
+    /// The first key in `keys` with a given value.
+    const AnyValue *firstGiven(std::initializer_list<std::string_view> keys) const;
+    /// All entries whose key starts with `prefix`, in key order.
+    Range withPrefix(std::string_view prefix) const;
+    const std::vector<Entry> &entries() const { return m_entries; }
+    bool isEmpty() const { return m_entries.empty(); }
+
+    /// toText() of the first given key, or a null QString.
+    QString text(std::initializer_list<std::string_view> keys) const;
+    /// All attributes as one JSON object (values through toJson()).
+    QByteArray toJsonObject() const;
+
+    static bool isGiven(const AnyValue &value);
+    /// Strings as they are, every other value as its JSON text.
+    static QString toText(const AnyValue &value);
+    static std::string_view stringView(const AnyValue &value);
+    /// JSON for a value: kvlists become objects, bytes base64 strings, unset values null.
+    static QByteArray toJson(const AnyValue &value);
+    static void appendJson(QByteArray &out, const AnyValue &value, int depth = 0);
+    /// JSON for a payload (input, output, metadata values): a string that holds valid JSON is
+    /// used as that JSON, any other string becomes a JSON string.
+    static QByteArray toPayloadJson(const AnyValue &value);
+    /// The JSON object text held by a value (a string with a JSON object, or a kvlist); empty if
+    /// it holds no object.
+    static QByteArray objectJson(const AnyValue &value);
+    /// A number from an int, a double or a numeric string.
+    static std::optional<double> toNumber(const AnyValue &value);
+    /// bool true or the string "true".
+    static bool isTrue(const AnyValue &value);
+
+private:
+    std::vector<Entry> m_entries;
+};
+
+} // namespace tg

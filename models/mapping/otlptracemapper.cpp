@@ -1,0 +1,207 @@
+#include "otlptracemapper.h"
+
+#include "jsontext.h"
+#include "otlpspanids.h"
+#include "otlpspanreader.h"
+
+#include <QHash>
+
+namespace tg {
+
+namespace {
+
+// Merges `from` into `into` with records.h semantics (given fields win, metadata merged key by
+// key, tags united). Timestamp and environment of a non-root span only fill gaps: the root span
+// of a trace is what defines them.
+void mergeTrace(TraceRecord &into, TraceRecord &&from, bool fromRoot)
+{
+    if (from.timestampNs && (fromRoot || !into.timestampNs))
+        into.timestampNs = from.timestampNs;
+    if (!from.environment.isNull() && (fromRoot || into.environment.isNull()))
+        into.environment = std::move(from.environment);
+    auto take = [](QString &target, QString &source) {
+        if (!source.isNull())
+            target = std::move(source);
+    };
+    take(into.name, from.name);
+    take(into.userId, from.userId);
+    take(into.sessionId, from.sessionId);
+    take(into.release, from.release);
+    take(into.version, from.version);
+    if (from.isPublic)
+        into.isPublic = from.isPublic;
+    for (QString &tag : from.tags) {
+        if (!into.tags.contains(tag))
+            into.tags.append(std::move(tag));
+    }
+    if (!from.input.isEmpty())
+        into.input = std::move(from.input);
+    if (!from.output.isEmpty())
+        into.output = std::move(from.output);
+    if (into.metadata.isEmpty()) {
+        into.metadata = std::move(from.metadata);
+    } else if (!from.metadata.isEmpty()) {
+        JsonObjectBuilder merged;
+        merged.merge(into.metadata);
+        merged.merge(from.metadata);
+        into.metadata = merged.toJson();
+    }
+}
+
+QString spanLabel(int resource, int scope, int index, const opentelemetry::proto::trace::v1::Span &span)
+{
+    QString label
+        = QStringLiteral("resourceSpans[%1].scopeSpans[%2].spans[%3]").arg(resource).arg(scope).arg(index);
+    if (!span.name().empty()) {
+        QString name = QString::fromStdString(span.name());
+        if (name.size() > 60)
+            name = name.left(60) + u'…';
+        label += QStringLiteral(" \"%1\"").arg(name);
+    }
+    return label;
+}
+
+class Mapper
+{
+public:
+    OtlpMappingResult result;
+
+    void mapSpan(const opentelemetry::proto::trace::v1::Span &span, const OtlpScopeContext &scope)
+    {
+        const OtlpSpanReader reader(span, scope);
+
+        ObservationRecord observation;
+        observation.id = OtlpSpanIds::toHex(span.span_id());
+        observation.traceId = OtlpSpanIds::toHex(span.trace_id());
+        if (!span.parent_span_id().empty() && !OtlpSpanIds::isAllZero(span.parent_span_id()))
+            observation.parentId = OtlpSpanIds::toHex(span.parent_span_id());
+        const ObservationType type = reader.observationType();
+        observation.type = type;
+        observation.name = reader.observationName();
+        observation.startNs = reader.startNs();
+        observation.endNs = reader.endNs();
+        observation.completionStartNs = reader.completionStartNs();
+        observation.model = reader.model();
+        observation.modelParameters = reader.modelParameters();
+        observation.level = reader.level();
+        observation.statusMessage = reader.statusMessage();
+        observation.usage = reader.usage();
+        observation.cost = reader.cost();
+        if (type == ObservationType::Generation) {
+            observation.promptName = reader.promptName();
+            observation.promptVersion = reader.promptVersion();
+        }
+        observation.version = reader.version();
+        observation.environment = reader.environment();
+        const OtlpSpanReader::Payloads payloads = reader.observationPayloads();
+        observation.input = payloads.input;
+        observation.output = payloads.output;
+        observation.metadata = reader.observationMetadata();
+
+        TraceRecord trace;
+        trace.id = observation.traceId;
+        trace.timestampNs = reader.startNs();
+        const bool root = reader.isTraceRoot();
+        if (root || reader.hasTraceUpdates()) {
+            trace.environment = root ? observation.environment : reader.environment(true);
+            trace.name = reader.traceName();
+            if (root && trace.name.isNull())
+                trace.name = observation.name;
+            trace.metadata = reader.traceMetadata(root);
+            trace.version = observation.version;
+            trace.release = reader.release();
+            trace.userId = reader.userId();
+            trace.sessionId = reader.sessionId();
+            trace.isPublic = reader.isPublic();
+            trace.tags = reader.tags();
+            if (root) {
+                const OtlpSpanReader::Payloads tracePayloads = reader.tracePayloads(payloads);
+                trace.input = tracePayloads.input;
+                trace.output = tracePayloads.output;
+            } else {
+                const OtlpAttributes &attributes = reader.attributes();
+                if (const auto *input = attributes.given("langfuse.trace.input"))
+                    trace.input = OtlpAttributes::toPayloadJson(*input);
+                if (const auto *output = attributes.given("langfuse.trace.output"))
+                    trace.output = OtlpAttributes::toPayloadJson(*output);
+            }
+        } else {
+            trace.environment = reader.environment(true);
+        }
+
+        const auto slot = m_traceIndex.constFind(trace.id);
+        if (slot == m_traceIndex.constEnd()) {
+            m_traceIndex.insert(trace.id, result.batch.traces.size());
+            result.batch.traces.push_back(std::move(trace));
+        } else {
+            mergeTrace(result.batch.traces[*slot], std::move(trace), root);
+        }
+        result.batch.observations.push_back(std::move(observation));
+        ++result.acceptedSpans;
+    }
+
+    void reject(const QString &label, const QString &problem)
+    {
+        ++result.rejectedSpans;
+        if (result.errors.size() < OtlpTraceMapper::kMaxErrors) {
+            QString reason = problem;
+            if (reason.size() > 200)
+                reason = reason.left(200) + u'…';
+            result.errors.append(label + u": " + reason);
+        }
+    }
+
+private:
+    QHash<QString, size_t> m_traceIndex;
+};
+
+} // namespace
+
+QString OtlpMappingResult::errorMessage() const
+{
+    if (rejectedSpans == 0)
+        return QString();
+    QString message
+        = QStringLiteral("%1 span(s) rejected: ").arg(rejectedSpans) + errors.join(QStringLiteral("; "));
+    if (rejectedSpans > errors.size())
+        message += QStringLiteral("; and %1 more").arg(rejectedSpans - errors.size());
+    return message;
+}
+
+OtlpMappingResult OtlpTraceMapper::map(
+    const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest &request)
+{
+    return map(request.resource_spans());
+}
+
+OtlpMappingResult OtlpTraceMapper::map(const ResourceSpansList &resourceSpans)
+{
+    Mapper mapper;
+    for (int r = 0; r < resourceSpans.size(); ++r) {
+        const auto &resource = resourceSpans.Get(r);
+        const OtlpAttributes resourceAttributes(resource.resource().attributes());
+        OtlpScopeContext context;
+        context.setResource(resourceAttributes);
+        for (int s = 0; s < resource.scope_spans_size(); ++s) {
+            const auto &scope = resource.scope_spans(s);
+            context.setScope(scope.scope());
+            for (int i = 0; i < scope.spans_size(); ++i) {
+                const auto &span = scope.spans(i);
+                const QString problem = OtlpSpanIds::problem(span);
+                if (problem.isNull())
+                    mapper.mapSpan(span, context);
+                else
+                    mapper.reject(spanLabel(r, s, i, span), problem);
+            }
+        }
+    }
+    return std::move(mapper.result);
+}
+
+OtlpMappingResult mapTraceRequest(
+    const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest &request)
+{
+    return OtlpTraceMapper::map(request);
+}
+
+} // namespace tg

@@ -1,0 +1,8 @@
+
+•
+ê
+
+service.name
+trip-planner
+
+service.version
