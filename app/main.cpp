@@ -1,5 +1,6 @@
 // Traceglass: the desktop application and its headless subcommands.
 #include "apppaths.h"
+#include "commands/headlesscommands.h"
 #include "demo/demoloader.h"
 #include "mainwindow.h"
 #include "store/tracestore.h"
@@ -27,6 +28,12 @@ void setApplicationNames()
 int main(int argc, char *argv[])
 {
     setApplicationNames();
+    // Subcommands run without a window (and without a display).
+    bool handled = false;
+    const int code = tg::runHeadlessCommand(argc, argv, &handled);
+    if (handled)
+        return code;
+
     QApplication app(argc, argv);
     QApplication::setDesktopFileName(QStringLiteral("io.github.traceglass.Traceglass"));
 

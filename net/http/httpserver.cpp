@@ -26,6 +26,11 @@ public:
     HttpConnection(QTcpSocket *socket, HttpListener *listener);
     ~HttpConnection() override;
     void deliver(quint64 serial, HttpResponse response);
+    void flushOut()
+    {
+        if (m_socket->state() == QAbstractSocket::ConnectedState && m_socket->bytesToWrite() > 0)
+            m_socket->waitForBytesWritten(2000);
+    }
 
 private:
     void onReadyRead();
@@ -113,7 +118,8 @@ bool HttpResponder::isConnected() const
 }
 
 HttpConnection::HttpConnection(QTcpSocket *socket, HttpListener *listener)
-    : m_socket(socket)
+    : QObject(listener) // connections end with the listener
+    , m_socket(socket)
     , m_listener(listener)
     , m_parser(listener->server()->m_limits)
     , m_handle(std::make_shared<HttpConnectionHandle>())
@@ -256,6 +262,7 @@ HttpServer::HttpServer(HttpLimits limits, Handler handler, HeaderCheck check, QO
 HttpServer::~HttpServer()
 {
     close();
+    closeConnections();
     QMetaObject::invokeMethod(
         m_listener, [listener = m_listener] { delete listener; }, Qt::BlockingQueuedConnection);
     m_thread->quit();
@@ -282,17 +289,26 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *erro
     return ok;
 }
 
-void HttpServer::close()
+void HttpServer::closeConnections()
 {
     QMetaObject::invokeMethod(
         m_listener,
         [listener = m_listener] {
-            listener->close();
-            // Open connections end too: a stopped receiver accepts nothing.
-            const auto connections = listener->findChildren<QObject *>(Qt::FindDirectChildrenOnly);
-            Q_UNUSED(connections);
+            // Answers already posted to the connections are handled before this runs (same
+            // thread, earlier events); flush them out before closing.
+            for (HttpConnection *connection :
+                listener->findChildren<HttpConnection *>(Qt::FindDirectChildrenOnly)) {
+                connection->flushOut();
+                delete connection;
+            }
         },
         Qt::BlockingQueuedConnection);
+}
+
+void HttpServer::close()
+{
+    QMetaObject::invokeMethod(
+        m_listener, [listener = m_listener] { listener->close(); }, Qt::BlockingQueuedConnection);
 }
 
 bool HttpServer::isListening() const

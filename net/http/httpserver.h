@@ -59,7 +59,9 @@ public:
 
     /// Starts listening (port 0 picks a free one); false and `error` on failure.
     bool listen(const QHostAddress &address, quint16 port, QString *error = nullptr);
+    /// Stops accepting connections; open ones stay until closeConnections() or destruction.
     void close();
+    void closeConnections();
     bool isListening() const;
     quint16 port() const;
     QHostAddress address() const;
