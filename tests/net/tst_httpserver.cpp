@@ -2,6 +2,7 @@
 // is read, keep-alive and pipelining, answers from other threads, slow clients, idle timeouts.
 #include "http/httprequestparser.h"
 #include "http/httpserver.h"
+#include "rawhttp.h"
 
 #include <QElapsedTimer>
 #include <QSemaphore>
@@ -12,49 +13,10 @@
 #include <thread>
 
 using namespace tg;
+using tg::test::RawResponse;
+using tg::test::readResponse;
 
 namespace {
-
-/// Reads one response (status line, headers, Content-Length body) from a raw socket.
-struct RawResponse
-{
-    int status = 0;
-    QByteArray head;
-    QByteArray body;
-};
-
-bool readResponse(QTcpSocket &socket, RawResponse *out, int timeoutMs = 5000, QByteArray *buffer = nullptr)
-{
-    QByteArray local;
-    QByteArray &data = buffer ? *buffer : local;
-    QElapsedTimer timer;
-    timer.start();
-    for (;;) {
-        const qsizetype end = data.indexOf("\r\n\r\n");
-        if (end >= 0) {
-            const QByteArray head = data.left(end);
-            const qsizetype lengthAt = head.toLower().indexOf("content-length:");
-            qsizetype length = 0;
-            if (lengthAt >= 0)
-                length = head.mid(lengthAt + 15, head.indexOf('\r', lengthAt) - lengthAt - 15)
-                             .trimmed()
-                             .toLongLong();
-            if (data.size() >= end + 4 + length) {
-                out->head = head;
-                out->status = head.mid(9, 3).toInt();
-                out->body = data.mid(end + 4, length);
-                data.remove(0, end + 4 + length);
-                return true;
-            }
-        }
-        if (timer.elapsed() > timeoutMs)
-            return false;
-        if (!socket.waitForReadyRead(100) && socket.state() != QAbstractSocket::ConnectedState
-            && socket.bytesAvailable() == 0)
-            return false;
-        data += socket.readAll();
-    }
-}
 
 HttpRequest parseAll(const QByteArray &bytes, HttpRequestParser::Result *last, HttpLimits limits = {})
 {
