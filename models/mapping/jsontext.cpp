@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace tg {
 
@@ -77,6 +78,30 @@ void appendUtf8(QByteArray &out, char32_t cp)
 
 // A cursor over JSON text. Every routine advances `p` past what it accepted and returns false on
 // the first error; nothing recurses, so deeply nested input costs a small explicit stack only.
+/// Eight bytes as one word (unaligned load).
+inline quint64 loadWord(const char *p)
+{
+    quint64 word;
+    std::memcpy(&word, p, sizeof word);
+    return word;
+}
+
+/// True when any byte of `word` is a control character (< 0x20), non-ASCII (>= 0x80), '"' or
+/// '\\'. May say true for a word without one (the byte loop then decides); never false for one
+/// with one.
+inline bool hasSpecialByte(quint64 word)
+{
+    constexpr quint64 ones = 0x0101010101010101ULL;
+    constexpr quint64 highs = 0x8080808080808080ULL;
+    const quint64 control = (word - ones * 0x20) & ~word & highs;
+    const quint64 nonAscii = word & highs;
+    const quint64 quoteBytes = word ^ (ones * '"');
+    const quint64 quote = (quoteBytes - ones) & ~quoteBytes & highs;
+    const quint64 backslashBytes = word ^ (ones * '\\');
+    const quint64 backslash = (backslashBytes - ones) & ~backslashBytes & highs;
+    return (control | nonAscii | quote | backslash) != 0;
+}
+
 struct Scanner
 {
     const char *p;
@@ -96,7 +121,10 @@ struct Scanner
             return false;
         ++p;
         while (p < end) {
-            // Plain ASCII is most of every payload: skip it in a tight loop.
+            // Plain ASCII is most of every payload: skip it eight bytes at a time, then byte
+            // by byte up to the first byte that needs a closer look.
+            while (end - p >= 8 && !hasSpecialByte(loadWord(p)))
+                p += 8;
             while (p < end) {
                 const auto plain = static_cast<unsigned char>(*p);
                 if (plain < 0x20 || plain >= 0x80 || plain == '"' || plain == '\\')
@@ -461,6 +489,11 @@ void JsonText::appendQuoted(QByteArray &out, std::string_view utf8)
     const char *p = runStart;
     const char *end = utf8.data() + utf8.size();
     for (; p < end; ++p) {
+        // Runs of plain bytes (non-ASCII passes through unescaped too) are skipped a word at a time.
+        while (end - p >= 8 && !hasSpecialByte(loadWord(p) & 0x7f7f7f7f7f7f7f7fULL))
+            p += 8;
+        if (p >= end)
+            break;
         const auto c = static_cast<unsigned char>(*p);
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;

@@ -32,10 +32,25 @@ OtlpAttributes::OtlpAttributes(const KeyValues &keyValues)
         unique.push_back(m_entries[i]);
     }
     m_entries = std::move(unique);
+    for (const Entry &entry : m_entries) {
+        const unsigned slot = keySlot(entry.key);
+        m_filter[slot >> 6] |= quint64(1) << (slot & 63);
+    }
+}
+
+unsigned OtlpAttributes::keySlot(std::string_view key)
+{
+    if (key.empty())
+        return 0;
+    const auto middle = static_cast<unsigned char>(key[key.size() / 2]);
+    const auto last = static_cast<unsigned char>(key.back());
+    return (static_cast<unsigned>(key.size()) * 131u + middle * 31u + last) & 255u;
 }
 
 const OtlpAttributes::AnyValue *OtlpAttributes::find(std::string_view key) const
 {
+    if (!mayContain(key))
+        return nullptr;
     const auto it = std::lower_bound(m_entries.begin(), m_entries.end(), key,
         [](const Entry &e, std::string_view k) { return e.key < k; });
     if (it == m_entries.end() || it->key != key)

@@ -69,7 +69,17 @@ public:
     static bool isTrue(const AnyValue &value);
 
 private:
+    /// Most lookups ask for keys a span does not have; this 256-bit filter over (length, middle
+    /// and last byte) answers most of those without a single string comparison.
+    static unsigned keySlot(std::string_view key);
+    bool mayContain(std::string_view key) const
+    {
+        const unsigned slot = keySlot(key);
+        return (m_filter[slot >> 6] >> (slot & 63)) & 1u;
+    }
+
     std::vector<Entry> m_entries;
+    quint64 m_filter[4] = { 0, 0, 0, 0 };
 };
 
 } // namespace tg

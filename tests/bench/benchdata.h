@@ -13,17 +13,74 @@
 namespace tg::bench {
 
 inline const std::array<const char *, 64> kWords {
-    "the", "model", "agent", "tool", "weather", "forecast", "search", "result", "customer", "order",
-    "refund", "policy", "invoice", "account", "password", "reset", "email", "address", "shipping", "delay",
-    "error", "timeout", "retry", "database", "query", "index", "latency", "budget", "token", "prompt",
-    "summary", "document", "section", "paragraph", "citation", "source", "answer", "question", "context", "memory",
-    "planner", "executor", "critic", "review", "approve", "reject", "schedule", "meeting", "calendar", "travel",
-    "flight", "hotel", "booking", "payment", "card", "declined", "balance", "transfer", "report", "quarterly",
-    "revenue", "forecast", "growth", "churn",
+    "the",
+    "model",
+    "agent",
+    "tool",
+    "weather",
+    "forecast",
+    "search",
+    "result",
+    "customer",
+    "order",
+    "refund",
+    "policy",
+    "invoice",
+    "account",
+    "password",
+    "reset",
+    "email",
+    "address",
+    "shipping",
+    "delay",
+    "error",
+    "timeout",
+    "retry",
+    "database",
+    "query",
+    "index",
+    "latency",
+    "budget",
+    "token",
+    "prompt",
+    "summary",
+    "document",
+    "section",
+    "paragraph",
+    "citation",
+    "source",
+    "answer",
+    "question",
+    "context",
+    "memory",
+    "planner",
+    "executor",
+    "critic",
+    "review",
+    "approve",
+    "reject",
+    "schedule",
+    "meeting",
+    "calendar",
+    "travel",
+    "flight",
+    "hotel",
+    "booking",
+    "payment",
+    "card",
+    "declined",
+    "balance",
+    "transfer",
+    "report",
+    "quarterly",
+    "revenue",
+    "forecast",
+    "growth",
+    "churn",
 };
 
-inline const std::array<const char *, 6> kModels { "gpt-4o", "gpt-4o-mini", "claude-sonnet-4", "gemini-2.5-flash",
-                                                   "o3-mini", "llama-3.3-70b" };
+inline const std::array<const char *, 6> kModels { "gpt-4o", "gpt-4o-mini", "claude-sonnet-4",
+    "gemini-2.5-flash", "o3-mini", "llama-3.3-70b" };
 
 inline QByteArray sentence(QRandomGenerator &rng, int bytes)
 {
@@ -38,7 +95,8 @@ inline QByteArray sentence(QRandomGenerator &rng, int bytes)
 
 inline QByteArray chatInput(QRandomGenerator &rng, int bytes)
 {
-    return QByteArray(R"([{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":")")
+    return QByteArray(
+               R"([{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":")")
         + sentence(rng, bytes - 100) + "\"}]";
 }
 
@@ -59,8 +117,8 @@ inline QString hexId(QRandomGenerator &rng, int bytes)
 
 /// One trace of `observations` observations (agent -> tools -> generations), about
 /// `payloadBytes` of input plus output each.
-inline void appendTrace(WriteBatch &batch, QRandomGenerator &rng, qint64 startNs, int observations, int payloadBytes,
-                        const QString &traceName = QString())
+inline void appendTrace(WriteBatch &batch, QRandomGenerator &rng, qint64 startNs, int observations,
+    int payloadBytes, const QString &traceName = QString())
 {
     const QString traceId = hexId(rng, 16);
     TraceRecord trace;

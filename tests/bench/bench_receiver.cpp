@@ -1,0 +1,226 @@
+// Receiver benchmarks (issue: local receiver). Figures, not assertions:
+//   end to end, OTLP/HTTP protobuf, 512-span batches of ~1 KB spans, 4 concurrent clients on
+//   loopback, counted when committed (a 200 is only sent after the commit);
+//   request-to-200 latency percentiles at a steady 20,000 spans/s.
+#include "otlpbenchdata.h"
+#include "receiver/tracereceiver.h"
+#include "store/tracestore.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QTcpSocket>
+
+#include <atomic>
+#include <benchmark/benchmark.h>
+#include <thread>
+
+using namespace tg;
+
+namespace {
+
+constexpr int kSpansPerBatch = 512;
+
+QString freshStore(const QString &name)
+{
+    const QString dir = qEnvironmentVariable("TRACEGLASS_BENCH_DIR", QStringLiteral("/tmp/traceglass-bench"));
+    QDir().mkpath(dir);
+    const QString path = dir + u'/' + name;
+    for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm"),
+             QStringLiteral(".fts"), QStringLiteral(".fts-wal"), QStringLiteral(".fts-shm") })
+        QFile::remove(path + suffix);
+    return path;
+}
+
+/// A blocking keep-alive HTTP client for one thread.
+class PostClient
+{
+public:
+    explicit PostClient(quint16 port)
+    {
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+        m_socket.waitForConnected(5000);
+        m_prefix = "POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port)
+            + "\r\nContent-Type: application/x-protobuf\r\nContent-Length: ";
+    }
+
+    /// Sends one body and waits for the answer; returns the status code (0 on failure).
+    int post(const QByteArray &body)
+    {
+        m_socket.write(m_prefix + QByteArray::number(body.size()) + "\r\n\r\n");
+        m_socket.write(body);
+        while (m_socket.bytesToWrite() > 0)
+            if (!m_socket.waitForBytesWritten(10000))
+                return 0;
+        for (;;) {
+            const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+            if (end >= 0) {
+                const qsizetype at = m_buffer.indexOf("Content-Length: ");
+                const qsizetype length
+                    = m_buffer.mid(at + 16, m_buffer.indexOf('\r', at) - at - 16).toLongLong();
+                if (m_buffer.size() >= end + 4 + length) {
+                    const int status = m_buffer.mid(9, 3).toInt();
+                    m_buffer.remove(0, end + 4 + length);
+                    return status;
+                }
+            }
+            if (!m_socket.waitForReadyRead(30000))
+                return 0;
+            m_buffer += m_socket.readAll();
+        }
+    }
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_prefix;
+    QByteArray m_buffer;
+};
+
+std::vector<QByteArray> makeBatches(int count, quint64 seedBase)
+{
+    std::vector<QByteArray> batches;
+    batches.reserve(static_cast<size_t>(count));
+    for (int i = 0; i < count; ++i)
+        batches.push_back(bench::otlpBatch(seedBase + i, kSpansPerBatch));
+    return batches;
+}
+
+void BM_ReceiverEndToEnd(benchmark::State &state)
+{
+    const int clients = static_cast<int>(state.range(0));
+    const int batchesPerClient = 200;
+    std::vector<std::vector<QByteArray>> perClient;
+    for (int c = 0; c < clients; ++c)
+        perClient.push_back(makeBatches(batchesPerClient, 1000 * (c + 1)));
+    qint64 bytes = 0;
+    for (const auto &list : perClient)
+        for (const QByteArray &b : list)
+            bytes += b.size();
+    double spansPerSecond = 0;
+    int failures = 0;
+    for (auto _ : state) {
+        state.PauseTiming();
+        StoreOptions storeOptions;
+        storeOptions.path = freshStore(QStringLiteral("receiver-e2e.db"));
+        storeOptions.fullTextIndex = !qEnvironmentVariableIsSet("TG_NO_FTS");
+        QString error;
+        auto store = TraceStore::open(storeOptions, &error);
+        TraceReceiver receiver(store.get());
+        ReceiverOptions options;
+        options.httpPort = 0;
+        options.grpcEnabled = false;
+        if (!receiver.start(options, &error))
+            qFatal("%s", qPrintable(error));
+        const quint16 port = receiver.httpPort();
+        std::atomic<qint64> acked { 0 };
+        std::atomic<int> failed { 0 };
+        state.ResumeTiming();
+        QElapsedTimer timer;
+        timer.start();
+        std::vector<std::thread> threads;
+        for (int c = 0; c < clients; ++c) {
+            threads.emplace_back([&, c] {
+                PostClient client(port);
+                for (const QByteArray &body : perClient[static_cast<size_t>(c)]) {
+                    int status = 0;
+                    while ((status = client.post(body)) == 429)
+                        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                    if (status == 200)
+                        acked += kSpansPerBatch;
+                    else
+                        ++failed;
+                }
+            });
+        }
+        for (auto &t : threads)
+            t.join();
+        const double seconds = timer.nsecsElapsed() / 1e9;
+        state.PauseTiming();
+        spansPerSecond = acked.load() / seconds;
+        failures = failed.load();
+        receiver.stop();
+        store.reset();
+        state.ResumeTiming();
+    }
+    state.SetBytesProcessed(state.iterations() * bytes);
+    state.counters["spans_per_s_committed"] = spansPerSecond;
+    state.counters["failed_requests"] = failures;
+}
+BENCHMARK(BM_ReceiverEndToEnd)->Arg(4)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+
+void BM_ReceiverLatencyAtSteadyRate(benchmark::State &state)
+{
+    const int spansPerSecond = static_cast<int>(state.range(0));
+    const int clients = 4;
+    const int seconds = 8;
+    const double batchesPerClientPerSecond = spansPerSecond / double(kSpansPerBatch) / clients;
+    const int batchesPerClient = static_cast<int>(batchesPerClientPerSecond * seconds);
+    std::vector<std::vector<QByteArray>> perClient;
+    for (int c = 0; c < clients; ++c)
+        perClient.push_back(makeBatches(batchesPerClient, 50000 + 1000 * c));
+    std::vector<double> latencies;
+    for (auto _ : state) {
+        StoreOptions storeOptions;
+        storeOptions.path = freshStore(QStringLiteral("receiver-latency.db"));
+        QString error;
+        auto store = TraceStore::open(storeOptions, &error);
+        TraceReceiver receiver(store.get());
+        ReceiverOptions options;
+        options.httpPort = 0;
+        options.grpcEnabled = false;
+        if (!receiver.start(options, &error))
+            qFatal("%s", qPrintable(error));
+        const quint16 port = receiver.httpPort();
+        std::mutex mutex;
+        std::vector<std::thread> threads;
+        const auto interval = std::chrono::nanoseconds(static_cast<qint64>(1e9 / batchesPerClientPerSecond));
+        for (int c = 0; c < clients; ++c) {
+            threads.emplace_back([&, c] {
+                PostClient client(port);
+                auto next = std::chrono::steady_clock::now() + interval * c / clients;
+                for (const QByteArray &body : perClient[static_cast<size_t>(c)]) {
+                    std::this_thread::sleep_until(next);
+                    next += interval;
+                    const auto start = std::chrono::steady_clock::now();
+                    client.post(body);
+                    const double ms
+                        = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                              .count();
+                    std::lock_guard lock(mutex);
+                    latencies.push_back(ms);
+                }
+            });
+        }
+        for (auto &t : threads)
+            t.join();
+        receiver.stop();
+    }
+    std::sort(latencies.begin(), latencies.end());
+    auto percentile = [&](double p) {
+        return latencies.empty()
+            ? 0.0
+            : latencies[std::min(latencies.size() - 1, static_cast<size_t>(p * latencies.size()))];
+    };
+    state.counters["p50_ms"] = percentile(0.50);
+    state.counters["p90_ms"] = percentile(0.90);
+    state.counters["p99_ms"] = percentile(0.99);
+    state.counters["max_ms"] = latencies.empty() ? 0.0 : latencies.back();
+    state.counters["requests"] = static_cast<double>(latencies.size());
+}
+BENCHMARK(BM_ReceiverLatencyAtSteadyRate)
+    ->Arg(20000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->UseRealTime();
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    benchmark::Initialize(&argc, argv);
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
