@@ -1,6 +1,7 @@
 #include "langfusejsonfields.h"
 
 #include "domain/timeformat.h"
+#include "jsontext.h"
 
 #include <QVarLengthArray>
 
@@ -185,44 +186,7 @@ QByteArray metadataText(const FlatJsonValue &value)
 
 void appendJsonString(QByteArray &out, QByteArrayView utf8)
 {
-    static const char hex[] = "0123456789abcdef";
-    out.reserve(out.size() + utf8.size() + 2);
-    out += '"';
-    for (const char ch : utf8) {
-        const auto c = static_cast<unsigned char>(ch);
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
-        default:
-            if (c < 0x20) {
-                out += "\\u00";
-                out += hex[c >> 4];
-                out += hex[c & 0xF];
-            } else {
-                out += ch;
-            }
-        }
-    }
-    out += '"';
+    JsonText::appendQuoted(out, std::string_view(utf8.data(), static_cast<size_t>(utf8.size())));
 }
 
 bool modelParametersText(const FlatJsonValue &value, Strictness mode, QByteArray &out, QString *error)

@@ -1,6 +1,7 @@
 #include "receiverresponses.h"
 
 #include "google/rpc/status.pb.h"
+#include "mapping/jsontext.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "receiver/ingestpipeline.h"
 
@@ -45,38 +46,8 @@ HttpResponse statusResponse(OtlpContentKind kind, int httpStatus, int code, cons
 
 QByteArray jsonEscaped(const QString &text)
 {
-    QByteArray out;
-    const QByteArray utf8 = text.toUtf8();
-    out.reserve(utf8.size() + 8);
-    for (const char ch : utf8) {
-        const auto u = static_cast<unsigned char>(ch);
-        switch (ch) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (u < 0x20) {
-                out += "\\u00";
-                out += "0123456789abcdef"[u >> 4];
-                out += "0123456789abcdef"[u & 0xf];
-            } else {
-                out += ch;
-            }
-        }
-    }
-    return out;
+    const QByteArray quoted = JsonText::quote(text);
+    return quoted.mid(1, quoted.size() - 2);
 }
 
 HttpResponse otlpErrorResponse(OtlpContentKind kind, int status, const QString &message)
