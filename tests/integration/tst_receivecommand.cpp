@@ -160,12 +160,12 @@ class TestReceiveCommand : public QObject
     QTemporaryDir m_dir;
 
     /// Starts `traceglass receive` on `db` with a free port; returns the port (0 on failure).
-    quint16 startReceiver(QProcess &process, const QString &db, QByteArray *output)
+    quint16 startReceiver(QProcess &process, const QString &db, QByteArray *output,
+        const QStringList &ports
+        = { QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--no-grpc") })
     {
         process.setProcessChannelMode(QProcess::SeparateChannels);
-        process.start(kBinary,
-            { QStringLiteral("receive"), QStringLiteral("--db"), db, QStringLiteral("--port"),
-                QStringLiteral("0"), QStringLiteral("--no-grpc") });
+        process.start(kBinary, QStringList { QStringLiteral("receive"), QStringLiteral("--db"), db } + ports);
         if (!process.waitForStarted(5000))
             return 0;
         const QRegularExpression listening(QStringLiteral("listening: .* on http://127\\.0\\.0\\.1:(\\d+)"));
@@ -268,6 +268,40 @@ private Q_SLOTS:
         qint64 traces = 0;
         verifyStore(db, expected, &traces);
         QVERIFY(traces >= qint64(expected.size()));
+    }
+
+    void portsInUseAreRefused()
+    {
+        QProcess first;
+        QByteArray output;
+        const quint16 httpPort = startReceiver(first, m_dir.filePath(QStringLiteral("ports1.db")), &output,
+            { QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--grpc-port"),
+                QStringLiteral("0") });
+        QVERIFY(httpPort > 0);
+        const QRegularExpressionMatch grpc
+            = QRegularExpression(QStringLiteral("OTLP/gRPC on http://127\\.0\\.0\\.1:(\\d+)"))
+                  .match(QString::fromUtf8(output));
+        QVERIFY2(grpc.hasMatch(), output.constData());
+        // A second receiver must not share either port (gRPC would, with SO_REUSEPORT).
+        const QList<QStringList> clashes {
+            { QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--grpc-port"),
+                grpc.captured(1) },
+            { QStringLiteral("--port"), QString::number(httpPort), QStringLiteral("--no-grpc") },
+        };
+        for (const QStringList &ports : clashes) {
+            QProcess second;
+            second.start(kBinary,
+                QStringList { QStringLiteral("receive"), QStringLiteral("--db"),
+                    m_dir.filePath(QStringLiteral("ports2.db")) }
+                    + ports);
+            QVERIFY(second.waitForFinished(10'000));
+            QCOMPARE(second.exitCode(), 4);
+            const QByteArray err = second.readAllStandardError();
+            QVERIFY2(err.contains("in use"), err.constData());
+        }
+        first.terminate();
+        QVERIFY(first.waitForFinished(10'000));
+        QCOMPARE(first.exitCode(), 0);
     }
 
     void sigintCommitsAndPrintsOneLinePerBatch()
