@@ -165,6 +165,9 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         QStandardPaths::setTestModeEnabled(true);
+        // Settings of our own: other GUI tests run in parallel and clear theirs.
+        QCoreApplication::setOrganizationName(QStringLiteral("TraceglassTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_receiverui"));
         QSettings().clear();
         QString error;
         m_store = TraceStore::open(StoreOptions { m_dir.filePath(QStringLiteral("ui.db")) }, &error);
