@@ -11,6 +11,7 @@
 
 #include <QAction>
 #include <QMenuBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTcpServer>
@@ -115,6 +116,17 @@ void ReceiverController::install(MainWindow *window)
     m_follower = new LiveFollower(window->tracesPage()->view(), TraceListModel::TimeColumn);
     m_follower->setEnabled(m_followLive->isChecked());
     connect(m_follower, &LiveFollower::enabledChanged, m_followLive, &QAction::setChecked);
+    // A list scrolled deep stops inserting and only counts new traces: following means going
+    // back to the top, as the page's own "N new traces" button does.
+    TracesPage *page = window->tracesPage();
+    connect(page->model(), &TraceListModel::newTracesAvailable, this, [this, page] {
+        if (!m_followLive->isChecked()) // in step with the follower
+            return;
+        if (auto *button = page->findChild<QPushButton *>(QStringLiteral("newTracesButton")))
+            button->click();
+        else
+            page->model()->reload();
+    });
     publish();
 }
 
