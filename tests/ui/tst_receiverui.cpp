@@ -3,6 +3,7 @@
 // the status bar; Follow live keeps the newest trace open while it grows; a taken port says so;
 // the settings dialog and "Connect your app" work. Saves 1440x900 screenshots to test-output/.
 #include "../net/rawhttp.h"
+#include "credentialstore.h"
 #include "itemmodels/modelroles.h"
 #include "itemmodels/spantreemodel.h"
 #include "itemmodels/tracelistmodel.h"
@@ -405,6 +406,60 @@ private Q_SLOTS:
         QCOMPARE(controller.receiver()->httpPort(), other);
         QCOMPARE(ReceiverSettings::load().httpPort, other);
         configurePorts(m_httpPort, m_grpcPort);
+    }
+
+    void receiverKeysFromTheKeychain()
+    {
+        CredentialStore keychain(QStringLiteral("traceglass-test-receiverui"));
+        const QString account = QString::fromLatin1(ReceiverSettings::kSecretAccount);
+        keychain.removeSecretBlocking(account);
+        ReceiverSettings settings = ReceiverSettings::load();
+        settings.publicKey = QStringLiteral("pk-tg-test");
+        {
+            ReceiverController controller(m_store.get());
+            controller.setCredentialStore(&keychain);
+            controller.start();
+            QCOMPARE(controller.status().state, ReceiverStatus::State::Running);
+            controller.applySettings(settings, QStringLiteral("sk-tg-secret"));
+            QCOMPARE(controller.status().state, ReceiverStatus::State::Running);
+            QCOMPARE(controller.endpoints().publicKey, QStringLiteral("pk-tg-test"));
+            QCOMPARE(post(m_httpPort, agentExport(20, 0, 2, 1'795'000'000'000'000'000LL)).status, 401);
+            const QByteArray auth = "Basic " + QByteArray("pk-tg-test:sk-tg-secret").toBase64();
+            QCOMPARE(
+                request(m_httpPort, "POST", "/v1/traces", agentExport(20, 0, 2, 1'795'000'000'000'000'000LL),
+                    { { "Content-Type", "application/x-protobuf" }, { "Authorization", auth } })
+                    .status,
+                200);
+            QTRY_VERIFY(keychain.readSecretBlocking(account).secret == QStringLiteral("sk-tg-secret"));
+        }
+        {
+            // A new run reads the secret from the keychain before it listens.
+            ReceiverController controller(m_store.get());
+            controller.setCredentialStore(&keychain);
+            controller.startAtLaunch();
+            QTRY_COMPARE(controller.status().state, ReceiverStatus::State::Running);
+            QCOMPARE(post(m_httpPort, agentExport(21, 0, 2, 1'795'000'000'000'000'000LL)).status, 401);
+            // Keys removed: anything goes again, and the secret leaves the keychain.
+            settings.publicKey.clear();
+            controller.applySettings(settings);
+            QCOMPARE(controller.status().state, ReceiverStatus::State::Running);
+            QCOMPARE(post(m_httpPort, agentExport(21, 0, 2, 1'795'000'000'000'000'000LL)).status, 200);
+            QTRY_VERIFY(!keychain.readSecretBlocking(account).ok());
+        }
+        {
+            // Keys without a stored secret: a clear message instead of a receiver without keys.
+            settings.publicKey = QStringLiteral("pk-tg-test");
+            settings.save();
+            ReceiverController controller(m_store.get());
+            controller.setCredentialStore(&keychain);
+            controller.startAtLaunch();
+            QTRY_COMPARE(controller.status().state, ReceiverStatus::State::Failed);
+            QVERIFY2(controller.status().error.contains(QStringLiteral("secret key")),
+                qPrintable(controller.status().error));
+            QVERIFY(!controller.isRunning());
+        }
+        settings.publicKey.clear();
+        settings.save();
     }
 
     void noReceiverOnTheCommandLine()

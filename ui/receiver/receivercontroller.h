@@ -36,6 +36,9 @@ public:
     /// Adds the menu, the status bar slot and Follow live to `window` (call once).
     void install(MainWindow *window);
     void setOverrides(const ReceiverLaunchOverrides &overrides);
+    /// Where the receiver secret key is kept (default: the app's keychain entries; tests pass
+    /// their own). Not owned.
+    void setCredentialStore(CredentialStore *store) { m_credentials = store; }
     /// Starts when the settings say so and the command line does not say --no-receiver.
     void startAtLaunch();
 

@@ -39,6 +39,7 @@ ReceiverSettingsDialog::ReceiverSettingsDialog(const ReceiverSettings &settings,
     , m_secretKey(new QLineEdit)
     , m_error(new QLabel)
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel))
+    , m_hasStoredSecret(!settings.publicKey.isEmpty())
 {
     setObjectName(QStringLiteral("receiverSettingsDialog"));
     setWindowTitle(tr("Receiver Settings"));
@@ -162,8 +163,7 @@ void ReceiverSettingsDialog::validate()
     QString error;
     ReceiverSettings s = settings();
     bool ok = s.validate(&error);
-    if (ok && !s.publicKey.isEmpty() && newSecretKey().isEmpty()
-        && m_secretKey->placeholderText() == tr("none")) {
+    if (ok && !s.publicKey.isEmpty() && newSecretKey().isEmpty() && !m_hasStoredSecret) {
         error = tr("Enter the secret key that goes with the public key (or press Generate).");
         ok = false;
     }

@@ -40,6 +40,7 @@ private:
     QLineEdit *m_secretKey;
     QLabel *m_error;
     QDialogButtonBox *m_buttons;
+    bool m_hasStoredSecret; ///< keys were set before: an empty secret field keeps the old one
 };
 
 } // namespace tg
