@@ -3,6 +3,7 @@
 #include "commands/headlesscommands.h"
 #include "demo/demoloader.h"
 #include "mainwindow.h"
+#include "receiver/receivercontroller.h"
 #include "store/tracestore.h"
 
 #include <QApplication>
@@ -47,7 +48,34 @@ int main(int argc, char *argv[])
         QStringLiteral("demo"), QStringLiteral("Load generated demo traces."));
     parser.addOption(dbOption);
     parser.addOption(demoOption);
+    const QCommandLineOption portOption(QStringLiteral("port"),
+        QStringLiteral("Local receiver OTLP/HTTP port for this run (default: from settings, 4318)."),
+        QStringLiteral("n"));
+    const QCommandLineOption grpcPortOption(QStringLiteral("grpc-port"),
+        QStringLiteral("Local receiver OTLP/gRPC port for this run (default: from settings, 4317)."),
+        QStringLiteral("n"));
+    const QCommandLineOption noReceiverOption(
+        QStringLiteral("no-receiver"), QStringLiteral("Do not start the local receiver."));
+    parser.addOption(portOption);
+    parser.addOption(grpcPortOption);
+    parser.addOption(noReceiverOption);
     parser.process(app);
+
+    tg::ReceiverLaunchOverrides receiverOverrides;
+    receiverOverrides.disabled = parser.isSet(noReceiverOption);
+    for (const auto &[option, target] : { std::pair { &portOption, &receiverOverrides.httpPort },
+             std::pair { &grpcPortOption, &receiverOverrides.grpcPort } }) {
+        if (!parser.isSet(*option))
+            continue;
+        bool ok = false;
+        const uint port = parser.value(*option).toUInt(&ok);
+        if (!ok || port == 0 || port > 65535) {
+            std::fprintf(stderr, "traceglass: --%s must be a port number (1-65535)\n",
+                qPrintable(option->names().constFirst()));
+            return 2;
+        }
+        *target = quint16(port);
+    }
 
     tg::StoreOptions options;
     options.path = parser.isSet(dbOption) ? parser.value(dbOption) : tg::defaultStorePath();
@@ -60,7 +88,12 @@ int main(int argc, char *argv[])
     }
 
     tg::MainWindow window(store.get());
+    // Declared after the window: destroyed first, committing what it accepted.
+    tg::ReceiverController receiver(store.get());
+    receiver.install(&window);
+    receiver.setOverrides(receiverOverrides);
     window.show();
+    receiver.startAtLaunch();
 
     if (parser.isSet(demoOption)) {
         QLabel *status = window.addStatusSlot(QStringLiteral("demoStatus"));

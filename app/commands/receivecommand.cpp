@@ -153,6 +153,9 @@ int runReceiveCommand(int argc, char *argv[])
         print(QStringLiteral("stopping: committing what was received…"));
         receiver.stop();
         store->flush();
+        // The last commits' batchReceived notices are still queued: print them before the
+        // closing line (exit() would drop them).
+        QCoreApplication::sendPostedEvents();
         const ReceiverStats stats = receiver.stats();
         print(QStringLiteral("stopped: %1 spans stored, %2 rejected, %3 requests")
                   .arg(stats.spansAccepted)

@@ -4,6 +4,9 @@ namespace tg {
 
 namespace {
 
+// Chunk size lines are a hex number and extensions nobody needs; longer ones are garbage.
+constexpr qsizetype kMaxChunkLine = 1024;
+
 bool isTokenChar(char c)
 {
     const auto u = static_cast<unsigned char>(c);
@@ -31,6 +34,18 @@ bool isTokenChar(char c)
     default:
         return true;
     }
+}
+
+/// Field values may hold visible characters, spaces, tabs and obs-text, not CR, LF, NUL or other
+/// controls (RFC 9110 §5.5).
+bool isFieldValue(QByteArrayView value)
+{
+    for (const char c : value) {
+        const auto u = static_cast<unsigned char>(c);
+        if ((u < 32 && c != '\t') || u == 127)
+            return false;
+    }
+    return true;
 }
 
 QByteArrayView trimmed(QByteArrayView v)
@@ -81,6 +96,7 @@ HttpRequest HttpRequestParser::takeRequest()
     m_contentLength = -1;
     m_chunkRemaining = 0;
     m_expectContinue = false;
+    m_trailerBytes = 0;
     return request;
 }
 
@@ -97,8 +113,13 @@ bool HttpRequestParser::parseRequestLine(QByteArrayView line)
         if (!isTokenChar(c))
             return false;
     }
-    if (target.isEmpty() || target.contains(' '))
+    if (target.isEmpty())
         return false;
+    for (const char c : target) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u <= 32 || u == 127) // whitespace and control characters (RFC 9112 §3.2)
+            return false;
+    }
     if (version == "HTTP/1.1")
         m_request.versionMinor = 1;
     else if (version == "HTTP/1.0")
@@ -116,15 +137,20 @@ bool HttpRequestParser::parseRequestLine(QByteArrayView line)
 
 HttpRequestParser::Result HttpRequestParser::parseHead(QByteArray &input)
 {
-    // Tolerate blank lines before a request (RFC 9112 §2.2).
-    while (input.startsWith("\r\n"))
-        input.remove(0, 2);
-    while (input.startsWith('\n'))
-        input.remove(0, 1);
+    // Tolerate blank lines before a request (RFC 9112 §2.2), CRLF and bare LF in any mix.
+    qsizetype blank = 0;
+    while (blank < input.size()
+        && (input.at(blank) == '\n'
+            || (input.at(blank) == '\r' && blank + 1 < input.size() && input.at(blank + 1) == '\n')))
+        blank += input.at(blank) == '\r' ? 2 : 1;
+    if (blank > 0)
+        input.remove(0, blank);
     qsizetype markerLength = 0;
     const qsizetype end = findHeadEnd(input, &markerLength);
     if (end < 0) {
-        if (input.size() > m_limits.maxHeaderBytes)
+        // A marker still to come starts at size - 3 at the earliest: fail only when that is past
+        // the limit too, so the outcome does not depend on where the reads were cut.
+        if (input.size() - 3 > m_limits.maxHeaderBytes)
             return fail(
                 431, QStringLiteral("request headers are larger than %1 bytes").arg(m_limits.maxHeaderBytes));
         return Result::NeedMore;
@@ -162,6 +188,9 @@ HttpRequestParser::Result HttpRequestParser::parseHead(QByteArray &input)
             if (!isTokenChar(c))
                 return fail(400, QStringLiteral("malformed header name"));
         }
+        // A bare CR or a NUL in a value is how requests get smuggled past other parsers.
+        if (!isFieldValue(line.sliced(colon + 1)))
+            return fail(400, QStringLiteral("header value with a control character"));
         if (m_request.headers.size() >= m_limits.maxHeaderCount)
             return fail(431, QStringLiteral("more than %1 request headers").arg(m_limits.maxHeaderCount));
         m_request.headers.append(
@@ -231,12 +260,12 @@ HttpRequestParser::Result HttpRequestParser::parse(QByteArray &input)
             break;
         }
         case Phase::ChunkSize: {
+            // The same limit whether or not the line end has arrived yet.
             const qsizetype newline = input.indexOf('\n');
-            if (newline < 0) {
-                if (input.size() > 1024)
-                    return fail(400, QStringLiteral("malformed chunk size line"));
+            if (newline < 0 ? input.size() > kMaxChunkLine : newline > kMaxChunkLine)
+                return fail(400, QStringLiteral("malformed chunk size line"));
+            if (newline < 0)
                 return Result::NeedMore;
-            }
             QByteArrayView line(input.constData(), newline);
             if (line.endsWith('\r'))
                 line.chop(1);
@@ -288,13 +317,15 @@ HttpRequestParser::Result HttpRequestParser::parse(QByteArray &input)
             m_phase = Phase::ChunkSize;
             break;
         case Phase::Trailers: {
+            // Trailers are read and dropped, within the header size limit in total.
             const qsizetype newline = input.indexOf('\n');
-            if (newline < 0) {
-                if (input.size() > m_limits.maxHeaderBytes)
-                    return fail(431, QStringLiteral("trailer fields too large"));
+            const qsizetype lineBytes = newline < 0 ? input.size() : newline + 1;
+            if (m_trailerBytes + lineBytes > m_limits.maxHeaderBytes + 1)
+                return fail(431, QStringLiteral("trailer fields too large"));
+            if (newline < 0)
                 return Result::NeedMore;
-            }
             const bool blank = newline == 0 || (newline == 1 && input.front() == '\r');
+            m_trailerBytes += lineBytes;
             input.remove(0, newline + 1);
             if (blank)
                 m_phase = Phase::Done;

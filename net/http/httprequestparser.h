@@ -54,6 +54,7 @@ private:
     HttpRequest m_request;
     qint64 m_contentLength = -1;
     qint64 m_chunkRemaining = 0;
+    qsizetype m_trailerBytes = 0;
     bool m_expectContinue = false;
     int m_errorStatus = 0;
     QString m_errorMessage;

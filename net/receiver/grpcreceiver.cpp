@@ -159,6 +159,9 @@ bool GrpcReceiver::start(QString *error)
     m_logs = std::make_unique<LogsService>(m_pipeline);
     m_metrics = std::make_unique<MetricsService>(m_pipeline);
     grpc::ServerBuilder builder;
+    // gRPC sets SO_REUSEPORT by default: a second receiver (another Traceglass, a collector)
+    // would then share the port silently and get half the exports. A port in use must fail.
+    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     int selected = 0;
     builder.AddListeningPort(
         listenAddress(m_options.address, m_options.grpcPort), grpc::InsecureServerCredentials(), &selected);
