@@ -38,7 +38,7 @@ struct FakeObservation
     int outputTokens = 0;
     double cost = 0;
     QString level = QStringLiteral("DEFAULT");
-    QString metadataNote; ///< goes into metadata {"note": ...}
+    QJsonObject metadata;
 };
 
 struct FakeScore
@@ -117,6 +117,7 @@ public:
                 obs.name = o == 0 ? trace.name : QStringLiteral("llm-call-%1").arg(o);
                 obs.startMs = trace.startMs + o;
                 obs.endMs = obs.startMs + 200 + o;
+                obs.metadata = QJsonObject { { QStringLiteral("step"), o } };
                 const int half = std::max(8, payloadBytes / 2 - 40);
                 obs.input = QByteArray("[{\"role\":\"user\",\"content\":\"") + text(half) + "\"}]";
                 obs.output = QByteArray("{\"role\":\"assistant\",\"content\":\"") + text(half) + "\"}";
@@ -311,7 +312,7 @@ private:
             j.insert(QStringLiteral("output"), QString::fromUtf8(o.output));
         }
         if (full) {
-            j.insert(QStringLiteral("metadata"), QJsonObject { { QStringLiteral("note"), o.metadataNote } });
+            j.insert(QStringLiteral("metadata"), o.metadata);
             if (!o.model.isEmpty()) {
                 j.insert(QStringLiteral("providedModelName"), o.model);
                 j.insert(QStringLiteral("usageDetails"),
@@ -348,7 +349,7 @@ private:
             { QStringLiteral("level"), o.level },
             { QStringLiteral("input"), jsonValue(o.input) },
             { QStringLiteral("output"), jsonValue(o.output) },
-            { QStringLiteral("metadata"), QJsonObject { { QStringLiteral("note"), o.metadataNote } } },
+            { QStringLiteral("metadata"), o.metadata },
             { QStringLiteral("environment"), QStringLiteral("default") },
         };
         if (!o.model.isEmpty()) {

@@ -241,22 +241,23 @@ private:
             head += h.first + ": " + h.second + "\r\n";
         head += "\r\n";
         auto send = [this, guard, response, head] {
-            if (!guard)
+            QTcpSocket *s = guard.data();
+            if (!s)
                 return;
             if (response.behaviour == B::SlowBody) {
-                guard->write(head);
+                s->write(head);
                 sendSlowly(guard, response.body, response.delayMs);
                 return;
             }
-            guard->write(head + response.body);
+            s->write(head + response.body);
             if (response.behaviour == B::Truncated) {
-                guard->flush();
-                finishRequest(guard);
-                guard->disconnectFromHost();
+                s->flush();
+                finishRequest(s);
+                s->disconnectFromHost();
                 return;
             }
-            finishRequest(guard);
-            continueReading(guard);
+            finishRequest(s);
+            continueReading(s);
         };
         if (response.delayMs > 0 && response.behaviour == B::Normal)
             QTimer::singleShot(response.delayMs, socket, send);
@@ -266,16 +267,17 @@ private:
 
     void sendSlowly(QPointer<QTcpSocket> socket, QByteArray rest, int delayMs)
     {
-        if (!socket)
+        QTcpSocket *s = socket.data();
+        if (!s)
             return;
         if (rest.isEmpty()) {
-            finishRequest(socket);
-            continueReading(socket);
+            finishRequest(s);
+            continueReading(s);
             return;
         }
         const QByteArray piece = rest.left(16);
         rest.remove(0, piece.size());
-        socket->write(piece);
+        s->write(piece);
         QTimer::singleShot(
             delayMs, socket, [this, socket, rest, delayMs] { sendSlowly(socket, rest, delayMs); });
     }
