@@ -119,6 +119,7 @@ void SyncOperation::runStep(const PageToken &token)
         m_hasDeferred = true;
         return;
     }
+    m_sentCursor = token.cursor;
     m_steps[m_step].fetch(token, m_requests, [this](LangfusePage page) { onPage(std::move(page)); });
 }
 
@@ -139,8 +140,12 @@ void SyncOperation::onPage(LangfusePage page)
     m_counts.scores += qint64(page.batch.scores.size());
     m_counts.skipped += page.skippedCount;
     m_counts.sawLegacy = m_counts.sawLegacy || page.legacy;
+    // A listing that stops making progress ends here: a page without items, or the cursor we
+    // just sent coming back, would otherwise page forever.
+    const bool progressing
+        = page.itemCount > 0 && (page.next.cursor.isEmpty() || page.next.cursor != m_sentCursor);
     m_lastToken = page.next;
-    m_lastHasMore = page.hasMore;
+    m_lastHasMore = page.hasMore && progressing;
 
     const Step &step = m_steps[m_step];
     if (step.window.isValid() && page.oldestNs >= 0) {
@@ -161,7 +166,7 @@ void SyncOperation::onPage(LangfusePage page)
     } else {
         submit(std::move(page.batch));
     }
-    const bool more = page.hasMore && (step.maxPages == 0 || m_pagesInStep < step.maxPages);
+    const bool more = m_lastHasMore && (step.maxPages == 0 || m_pagesInStep < step.maxPages);
     if (!more)
         m_stepCoverage = 1.0; // the listing ended: the step's window is covered
     emit progressed();

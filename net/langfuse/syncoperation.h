@@ -108,6 +108,7 @@ private:
     std::shared_ptr<Gate> m_gate;
     int m_outstanding = 0; ///< batches submitted, not yet committed
     bool m_waitingForStore = false;
+    QString m_sentCursor; ///< the cursor of the request in flight
     PageToken m_deferred;
     bool m_hasDeferred = false;
     Counts m_counts;
