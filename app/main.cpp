@@ -1,6 +1,7 @@
 // Traceglass: the desktop application and its headless subcommands.
 #include "apppaths.h"
 #include "demo/demoloader.h"
+#include "langfuse/langfusesyncmanager.h"
 #include "mainwindow.h"
 #include "store/tracestore.h"
 
@@ -52,8 +53,12 @@ int main(int argc, char *argv[])
         return 1;
     }
 
+    // Before the window, so that it goes after it: the window's hooks point at it.
+    tg::LangfuseSyncManager connections(store.get());
     tg::MainWindow window(store.get());
+    window.setConnections(&connections);
     window.show();
+    connections.start();
 
     if (parser.isSet(demoOption)) {
         QLabel *status = window.addStatusSlot(QStringLiteral("demoStatus"));
