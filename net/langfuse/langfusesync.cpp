@@ -353,6 +353,7 @@ SyncOperation *LangfuseSync::makeWindowOperation(const TimeWindow &window, bool 
             *tracesAdded = true;
             SyncOperation::Step traces;
             traces.window = window;
+            traces.lane = 2;
             traces.fetch
                 = [client, window](const PageToken &token, QObject *ctx, LangfuseClient::PageCallback done) {
                       client->listTraces(window, token, RequestPriority::Background, ctx, std::move(done));
@@ -366,8 +367,10 @@ SyncOperation *LangfuseSync::makeWindowOperation(const TimeWindow &window, bool 
               };
     }
     op->addStep(std::move(main));
+    // Scores are a listing of their own: fetched alongside, not after.
     SyncOperation::Step scores;
     scores.window = window;
+    scores.lane = 1;
     scores.fetch = [client, window](const PageToken &token, QObject *ctx, LangfuseClient::PageCallback done) {
         LangfuseScoreQuery query;
         query.window = window;
@@ -564,21 +567,18 @@ void LangfuseSync::fetchTrace(
         client->fetchTrace(traceId, token, RequestPriority::Interactive, ctx, std::move(cb));
     };
     op->addStep(std::move(step));
-    auto scoresAdded = std::make_shared<bool>(false);
-    op->setPageHook([client, traceId, scoresAdded](SyncOperation &o, LangfusePage &page) {
-        // GET /traces/{id} already holds the scores.
-        if (*scoresAdded || page.endpoint == LangfuseEndpoint::Trace)
-            return;
-        *scoresAdded = true;
+    // GET /traces/{id} (v1) holds the scores already; with v2 they are a listing of their own.
+    if (client->transport()->supports(client->credentials().host, LangfuseFeature::ObservationsV2)) {
         SyncOperation::Step scores;
+        scores.lane = 1;
         scores.fetch
             = [client, traceId](const PageToken &token, QObject *ctx, LangfuseClient::PageCallback cb) {
                   LangfuseScoreQuery query;
                   query.traceId = traceId;
                   client->listScores(query, token, RequestPriority::Interactive, ctx, std::move(cb));
               };
-        o.addStep(std::move(scores));
-    });
+        op->addStep(std::move(scores));
+    }
     if (context)
         connect(context, &QObject::destroyed, op, &QObject::deleteLater);
     QPointer<QObject> ctx = context;

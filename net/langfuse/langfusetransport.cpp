@@ -411,7 +411,8 @@ void LangfuseTransport::abortReply(Pending &p)
     QNetworkReply *reply = p.reply;
     p.reply = nullptr;
     reply->disconnect(this);
-    reply->abort();
+    if (reply->isRunning())
+        reply->abort();
     reply->deleteLater();
     HostState &host = m_hosts[p.credentials.host];
     host.active = std::max(0, host.active - 1);

@@ -7,6 +7,7 @@
 #include <QWaitCondition>
 
 #include <algorithm>
+#include <iterator>
 
 namespace tg {
 
@@ -84,16 +85,33 @@ SyncOperation::~SyncOperation()
 
 void SyncOperation::addStep(Step step)
 {
+    const int laneId = step.lane;
     m_steps.push_back(std::move(step));
+    Lane &lane = m_lanes[laneId];
+    lane.steps.push_back(m_steps.size() - 1);
+    // A step added (by the page hook) to a lane that already finished starts that lane again.
+    if (m_started && !m_finished && lane.done) {
+        lane.done = false;
+        lane.current = lane.steps.size() - 1;
+        m_walkDone = false;
+        startLane(lane);
+    } else if (m_started && !m_finished && !lane.running) {
+        startLane(lane);
+    }
 }
 
 double SyncOperation::progress() const
 {
-    if (m_steps.empty())
-        return m_finished ? 1.0 : 0.0;
     if (m_finished)
         return 1.0;
-    return std::clamp((double(m_step) + m_stepCoverage) / double(m_steps.size()), 0.0, 1.0);
+    if (m_steps.empty())
+        return 0.0;
+    double done = 0;
+    for (const auto &entry : m_lanes) {
+        const Lane &lane = entry.second;
+        done += lane.done ? double(lane.steps.size()) : double(lane.current) + lane.coverage;
+    }
+    return std::clamp(done / double(m_steps.size()), 0.0, 1.0);
 }
 
 void SyncOperation::start()
@@ -106,24 +124,40 @@ void SyncOperation::start()
         QMetaObject::invokeMethod(this, &SyncOperation::maybeFinish, Qt::QueuedConnection);
         return;
     }
-    runStep(m_steps.front().start);
+    for (auto &entry : m_lanes)
+        startLane(entry.second);
 }
 
-void SyncOperation::runStep(const PageToken &token)
+void SyncOperation::startLane(Lane &lane)
+{
+    if (lane.current >= lane.steps.size())
+        return;
+    lane.running = true;
+    for (auto &entry : m_lanes) {
+        if (&entry.second == &lane) {
+            runStep(entry.first, m_steps[lane.steps[lane.current]].start);
+            return;
+        }
+    }
+}
+
+void SyncOperation::runStep(int laneId, const PageToken &token)
 {
     if (m_finished || !m_error.ok())
         return;
+    Lane &lane = m_lanes[laneId];
     if (m_outstanding >= kMaxPagesInFlight || m_store->pendingRows() > kMaxPendingRows) {
         // The store is behind: fetch the next page once a write committed.
-        m_deferred = token;
-        m_hasDeferred = true;
+        lane.deferred = token;
+        lane.hasDeferred = true;
         return;
     }
-    m_sentCursor = token.cursor;
-    m_steps[m_step].fetch(token, m_requests, [this](LangfusePage page) { onPage(std::move(page)); });
+    lane.sentCursor = token.cursor;
+    m_steps[lane.steps[lane.current]].fetch(
+        token, m_requests, [this, laneId](LangfusePage page) { onPage(laneId, std::move(page)); });
 }
 
-void SyncOperation::onPage(LangfusePage page)
+void SyncOperation::onPage(int laneId, LangfusePage page)
 {
     if (m_finished)
         return;
@@ -133,8 +167,9 @@ void SyncOperation::onPage(LangfusePage page)
     }
     if (m_hook)
         m_hook(*this, page);
+    Lane &lane = m_lanes[laneId];
     ++m_counts.pages;
-    ++m_pagesInStep;
+    ++lane.pagesInStep;
     m_counts.traces += qint64(page.batch.traces.size());
     m_counts.observations += qint64(page.batch.observations.size());
     m_counts.scores += qint64(page.batch.scores.size());
@@ -143,17 +178,18 @@ void SyncOperation::onPage(LangfusePage page)
     // A listing that stops making progress ends here: a page without items, or the cursor we
     // just sent coming back, would otherwise page forever.
     const bool progressing
-        = page.itemCount > 0 && (page.next.cursor.isEmpty() || page.next.cursor != m_sentCursor);
+        = page.itemCount > 0 && (page.next.cursor.isEmpty() || page.next.cursor != lane.sentCursor);
     m_lastToken = page.next;
     m_lastHasMore = page.hasMore && progressing;
 
-    const Step &step = m_steps[m_step];
+    const Step &step = m_steps[lane.steps[lane.current]];
     if (step.window.isValid() && page.oldestNs >= 0) {
         const double to = double(step.window.to.toMSecsSinceEpoch());
         const double span = to - double(step.window.from.toMSecsSinceEpoch());
         const double covered = (to - double(page.oldestNs / 1'000'000)) / span;
-        m_stepCoverage = std::max(m_stepCoverage, std::clamp(covered, 0.0, 1.0));
+        lane.coverage = std::max(lane.coverage, std::clamp(covered, 0.0, 1.0));
     }
+    const bool more = m_lastHasMore && (step.maxPages == 0 || lane.pagesInStep < step.maxPages);
 
     if (m_accumulate) {
         auto append = [](auto &into, auto &from) {
@@ -166,22 +202,26 @@ void SyncOperation::onPage(LangfusePage page)
     } else {
         submit(std::move(page.batch));
     }
-    const bool more = m_lastHasMore && (step.maxPages == 0 || m_pagesInStep < step.maxPages);
     if (!more)
-        m_stepCoverage = 1.0; // the listing ended: the step's window is covered
+        lane.coverage = 1.0; // the listing ended: the step's window is covered
     emit progressed();
     if (more) {
-        runStep(page.next);
+        runStep(laneId, page.next);
         return;
     }
-    if (m_step + 1 < m_steps.size()) {
-        ++m_step;
-        m_pagesInStep = 0;
-        m_stepCoverage = 0;
-        runStep(m_steps[m_step].start);
+    if (lane.current + 1 < lane.steps.size()) {
+        ++lane.current;
+        lane.pagesInStep = 0;
+        lane.coverage = 0;
+        runStep(laneId, m_steps[lane.steps[lane.current]].start);
         return;
     }
-    m_stepCoverage = 1.0;
+    lane.done = true;
+    lane.running = false;
+    for (const auto &entry : m_lanes) {
+        if (!entry.second.done)
+            return;
+    }
     m_walkDone = true;
     if (m_accumulate) {
         WriteBatch all = std::move(m_accumulated);
@@ -234,10 +274,13 @@ void SyncOperation::onCommitted(bool ok, const QString &error)
     if (!ok && m_error.ok())
         m_error = LangfuseError::make(
             LangfuseError::Kind::InvalidResponse, tr("Writing to the local store failed: %1").arg(error));
-    if (m_hasDeferred && m_error.ok() && !m_finished) {
-        m_hasDeferred = false;
-        runStep(m_deferred);
-        return;
+    if (m_error.ok() && !m_finished) {
+        for (auto &entry : m_lanes) {
+            if (entry.second.hasDeferred) {
+                entry.second.hasDeferred = false;
+                runStep(entry.first, entry.second.deferred);
+            }
+        }
     }
     maybeFinish();
 }

@@ -7,6 +7,7 @@
 #include <QPointer>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -35,7 +36,9 @@ private:
 
 /// One run through one or more Langfuse listings (steps), writing each page into the store as
 /// it arrives, or everything in one batch at the end (setAccumulate: a trace the user opened is
-/// either complete in the store or not there). At most a few pages wait for the store at a time.
+/// either complete in the store or not there). Steps of one lane run one after the other; lanes
+/// run side by side (observations and scores of a window are independent listings). At most a
+/// few pages wait for the store at a time.
 /// finished() comes after every write committed. Deleting the operation cancels it: its requests
 /// are dropped or aborted, and what was already committed stays.
 class SyncOperation : public QObject
@@ -52,6 +55,7 @@ public:
         TimeWindow window; ///< when valid, progress follows the pages' oldest times through it
         int maxPages = 0; ///< 0 = until the listing ends
         PageToken start;
+        int lane = 0; ///< steps of different lanes run concurrently
     };
 
     struct Counts
@@ -77,7 +81,7 @@ public:
     /// 0..1 through the steps (and through a step's window by the pages' times).
     double progress() const;
     bool isRunning() const { return m_started && !m_finished; }
-    /// The token after the last page of the last step run, and whether more pages were left.
+    /// The token after the last page seen, and whether that listing had more pages left.
     PageToken lastToken() const { return m_lastToken; }
     bool lastHasMore() const { return m_lastHasMore; }
     int stepCount() const { return int(m_steps.size()); }
@@ -88,8 +92,21 @@ Q_SIGNALS:
 
 private:
     struct Gate;
-    void runStep(const PageToken &token);
-    void onPage(LangfusePage page);
+    struct Lane
+    {
+        std::vector<size_t> steps; ///< indexes into m_steps, in order
+        size_t current = 0; ///< position in `steps`
+        int pagesInStep = 0;
+        double coverage = 0; ///< of the current step's window
+        QString sentCursor; ///< the cursor of the request in flight
+        bool running = false;
+        bool done = false;
+        bool hasDeferred = false;
+        PageToken deferred;
+    };
+    void startLane(Lane &lane);
+    void runStep(int lane, const PageToken &token);
+    void onPage(int lane, LangfusePage page);
     void submit(WriteBatch batch);
     void onCommitted(bool ok, const QString &error);
     void fail(const LangfuseError &error);
@@ -98,19 +115,13 @@ private:
     TraceStore *m_store;
     qint64 m_sourceId;
     std::vector<Step> m_steps;
-    size_t m_step = 0;
-    int m_pagesInStep = 0;
-    double m_stepCoverage = 0;
+    std::map<int, Lane> m_lanes;
     bool m_accumulate = false;
     WriteBatch m_accumulated;
     std::function<void(SyncOperation &, LangfusePage &)> m_hook;
     QObject *m_requests; ///< context of the requests in flight; deleting it cancels them
     std::shared_ptr<Gate> m_gate;
     int m_outstanding = 0; ///< batches submitted, not yet committed
-    bool m_waitingForStore = false;
-    QString m_sentCursor; ///< the cursor of the request in flight
-    PageToken m_deferred;
-    bool m_hasDeferred = false;
     Counts m_counts;
     PageToken m_lastToken;
     bool m_lastHasMore = false;

@@ -149,6 +149,7 @@ public:
             [](const FakeTrace &a, const FakeTrace &b) { return a.startMs > b.startMs; });
         m_byId.clear();
         m_all.clear();
+        m_rendered.clear();
         for (size_t t = 0; t < traces.size(); ++t) {
             m_byId.insert(traces[t].id, t);
             for (size_t o = 0; o < traces[t].observations.size(); ++o)
@@ -283,6 +284,17 @@ private:
             *to = d.toMSecsSinceEpoch();
         }
         return true;
+    }
+
+    /// Rendering costs more than the client's parsing: keep each observation's text once made.
+    QByteArray renderedV2(const Ref &ref, bool io, bool full) const
+    {
+        const int variant = (io ? 1 : 0) | (full ? 2 : 0);
+        const quint64 key = (quint64(ref.trace) << 24 | quint64(ref.observation)) << 2 | quint64(variant);
+        auto it = m_rendered.constFind(key);
+        if (it == m_rendered.constEnd())
+            it = m_rendered.insert(key, observationV2Json(traces[ref.trace], obs(ref), io, full));
+        return *it;
     }
 
     QByteArray observationV2Json(const FakeTrace &t, const FakeObservation &o, bool io, bool full) const
@@ -447,7 +459,7 @@ private:
         for (qint64 i = offset; i < end; ++i) {
             if (i > offset)
                 body += ',';
-            body += observationV2Json(traces[matches[size_t(i)].trace], obs(matches[size_t(i)]), io, full);
+            body += renderedV2(matches[size_t(i)], io, full);
         }
         body += "],\"meta\":{";
         if (end < qint64(matches.size()))
@@ -601,6 +613,7 @@ private:
     }
 
     QHash<QString, size_t> m_byId;
+    mutable QHash<quint64, QByteArray> m_rendered; ///< used from the server's thread only
     std::vector<Ref> m_all; ///< every observation, newest start first
 };
 
