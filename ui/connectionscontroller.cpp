@@ -114,6 +114,13 @@ ConnectionsController::ConnectionsController(MainWindow *window, LangfuseSyncMan
         manager, &LangfuseSyncManager::backfillProgressed, this, &ConnectionsController::onBackfillProgress);
     connect(
         manager, &LangfuseSyncManager::backfillFinished, this, &ConnectionsController::onBackfillFinished);
+    connect(manager->transport(), &LangfuseTransport::rateLimitWait, this,
+        [this](const QString &, qint64 waitMs) {
+            m_window->statusBar()->showMessage(
+                tr("Langfuse rate limit: the next request waits %1 s to stay under the plan's budget.")
+                    .arg(qMax<qint64>(1, waitMs / 1000)),
+                qMin<qint64>(waitMs + 2000, 60'000));
+        });
     connect(manager->registry(), &ConnectionRegistry::connectionsChanged, this, [this] {
         // First start with LANGFUSE_* keys and nothing saved: point at them once.
         ConnectionRegistry *registry = m_manager->registry();
@@ -254,10 +261,14 @@ void ConnectionsController::installTraceHooks()
             && !model->isLoading())
             loadMoreTraces();
     });
-    // A Langfuse source shown with fewer traces than a page: ask for more right away.
+    // A Langfuse source shown with fewer traces than a page: ask for more right away (not for a
+    // filtered list: its few rows say nothing about what the server has).
     connect(traces->model(), &TraceListModel::loaded, this, [this] {
         TraceListModel *model = m_window->tracesPage()->model();
-        if (model->rowCount() < model->pageSize() && !model->canFetchMore({}))
+        TraceFilter filter = model->filter();
+        filter.sourceIds.clear();
+        filter.sessionId.clear();
+        if (filter == TraceFilter() && model->rowCount() < model->pageSize() && !model->canFetchMore({}))
             loadMoreTraces();
     });
 }

@@ -16,6 +16,7 @@ namespace {
 
 constexpr char kWatermarkKey[] = "watermark";
 constexpr char kLastSyncKey[] = "lastSync";
+constexpr char kCoveredFromKey[] = "coveredFrom"; ///< everything since then was listed once
 
 QString relativeTime(const QDateTime &when)
 {
@@ -35,6 +36,7 @@ struct CachedSource
     QString name;
     QDateTime watermark;
     QDateTime lastSync;
+    QDateTime coveredFrom;
 };
 
 CachedSource readSyncState(StoreReader &reader, qint64 sourceId)
@@ -45,6 +47,8 @@ CachedSource readSyncState(StoreReader &reader, qint64 sourceId)
         = QDateTime::fromString(reader.syncState(sourceId, QLatin1String(kWatermarkKey)), Qt::ISODateWithMs);
     out.lastSync
         = QDateTime::fromString(reader.syncState(sourceId, QLatin1String(kLastSyncKey)), Qt::ISODateWithMs);
+    out.coveredFrom = QDateTime::fromString(
+        reader.syncState(sourceId, QLatin1String(kCoveredFromKey)), Qt::ISODateWithMs);
     return out;
 }
 
@@ -239,6 +243,7 @@ void LangfuseSync::start()
             if (found.id > 0 && m_sourceId == 0) {
                 m_watermark = found.watermark;
                 m_lastSync = found.lastSync;
+                m_coveredFrom = found.coveredFrom;
                 setSource(found.id);
                 emit stateTextChanged(stateText());
             }
@@ -302,6 +307,7 @@ void LangfuseSync::onProject(const LangfuseProjectInfo &info)
                 const CachedSource state = readSyncState(*reader, out.id);
                 out.watermark = state.watermark;
                 out.lastSync = state.lastSync;
+                out.coveredFrom = state.coveredFrom;
             }
             return out;
         },
@@ -316,6 +322,7 @@ void LangfuseSync::onProject(const LangfuseProjectInfo &info)
                 // Another project behind the same keys than last time: start that one fresh.
                 m_watermark = source.watermark;
                 m_lastSync = source.lastSync;
+                m_coveredFrom = source.coveredFrom;
                 m_list = {};
             }
             setSource(source.id);
@@ -423,10 +430,13 @@ void LangfuseSync::finishSync(
     }
     m_watermark = window.to;
     m_lastSync = QDateTime::currentDateTimeUtc();
+    if (!m_coveredFrom.isValid() || window.from < m_coveredFrom)
+        m_coveredFrom = window.from;
     TraceStore *store = m_store;
     const qint64 sourceId = m_sourceId;
     const QString watermark = window.to.toString(Qt::ISODateWithMs);
     const QString lastSync = m_lastSync.toString(Qt::ISODateWithMs);
+    const QString coveredFrom = m_coveredFrom.toString(Qt::ISODateWithMs);
     noteResult({});
     setState(State::Idle);
     const QString summary
@@ -437,9 +447,10 @@ void LangfuseSync::finishSync(
     // syncFinished waits for it, so whoever reacts sees the watermark stored.
     m_tasks->run(
         this,
-        [store, sourceId, watermark, lastSync] {
+        [store, sourceId, watermark, lastSync, coveredFrom] {
             return store->setSyncState(sourceId, QLatin1String(kWatermarkKey), watermark)
-                && store->setSyncState(sourceId, QLatin1String(kLastSyncKey), lastSync);
+                && store->setSyncState(sourceId, QLatin1String(kLastSyncKey), lastSync)
+                && store->setSyncState(sourceId, QLatin1String(kCoveredFromKey), coveredFrom);
         },
         [this, summary](bool stored) {
             emit syncFinished(stored, stored ? summary : tr("The sync state could not be stored."));
@@ -468,10 +479,23 @@ void LangfuseSync::backfill(const TimeWindow &window)
         emit backfillProgressed(op->progress(), op->counts().traces, op->counts().observations);
         emit stateTextChanged(stateText());
     });
-    connect(op, &SyncOperation::finished, this, [this, op](bool ok, const LangfuseError &error) {
+    connect(op, &SyncOperation::finished, this, [this, op, window](bool ok, const LangfuseError &error) {
         const SyncOperation::Counts counts = op->counts();
         op->deleteLater();
         m_backfill = nullptr;
+        // A backfill that reaches the covered range extends it (the traces list pages on from there).
+        if (ok && m_coveredFrom.isValid() && window.to >= m_coveredFrom && window.from < m_coveredFrom) {
+            m_coveredFrom = window.from;
+            TraceStore *store = m_store;
+            const qint64 sourceId = m_sourceId;
+            const QString coveredFrom = m_coveredFrom.toString(Qt::ISODateWithMs);
+            m_tasks->run(
+                this,
+                [store, sourceId, coveredFrom] {
+                    return store->setSyncState(sourceId, QLatin1String(kCoveredFromKey), coveredFrom);
+                },
+                [](bool) {});
+        }
         noteResult(error);
         emit backfillFinished(ok, false,
             ok ? tr("Backfill done: %1 traces, %2 observations")
@@ -502,8 +526,9 @@ void LangfuseSync::loadMoreTraces()
     if (m_sourceId == 0 || m_list.exhausted || m_list.op)
         return;
     if (!m_list.window.isValid()) {
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        m_list.window = { now.addDays(-std::max(1, m_connection.lookbackDays)), now };
+        // Page on from where sync already listed everything: no request for what is cached.
+        const QDateTime to = m_coveredFrom.isValid() ? m_coveredFrom : QDateTime::currentDateTimeUtc();
+        m_list.window = { to.addDays(-std::max(1, m_connection.lookbackDays)), to };
         m_list.token = {};
     }
     runListPage();

@@ -23,7 +23,8 @@ class TraceStore;
 /// - incremental sync in the background every syncIntervalMinutes: everything that started since
 ///   the watermark (minus an overlap for late data), at most lookbackDays back; the watermark
 ///   (sync_state "watermark") moves only once all pages are committed;
-/// - the traces list paging back in time as the user scrolls (loadMoreTraces);
+/// - the traces list paging back in time as the user scrolls (loadMoreTraces), from where sync
+///   already listed everything (sync_state "coveredFrom");
 /// - fetchTrace when the user opens a trace that has no observations cached (all pages and its
 ///   scores, written in one batch);
 /// - backfill on demand, with progress and cancel.
@@ -77,6 +78,8 @@ public:
 
     /// Connects (/projects), finds or creates the source, then syncs when autoSync is on.
     void start();
+    /// Why the secret key is missing (e.g. the keychain's answer), shown in the NoSecret state.
+    void setMissingSecretReason(const QString &reason) { m_missingSecretReason = reason; }
     /// Incremental sync now (ignored while one runs).
     void syncNow();
     /// Everything that started in `window`, as a cancellable background job.
@@ -127,6 +130,7 @@ private:
     LangfuseError m_lastError;
     QDateTime m_watermark;
     QDateTime m_lastSync;
+    QDateTime m_coveredFrom; ///< the oldest start that incremental sync or backfill listed completely
     QTimer m_timer;
     int m_offlineDelayMs = 0;
     bool m_started = false;
@@ -142,6 +146,7 @@ private:
         QPointer<SyncOperation> op;
     } m_list;
     QSet<QString> m_fetchedSessions;
+    QString m_missingSecretReason;
     QPointer<SyncOperation> m_sessionOp;
 };
 

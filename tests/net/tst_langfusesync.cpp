@@ -411,6 +411,29 @@ private slots:
         }
     }
 
+    void listPagingStartsWhereSyncEnded()
+    {
+        auto sync = makeSync(connection());
+        QSignalSpy finished(sync.get(), &LangfuseSync::syncFinished);
+        sync->start();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 15'000);
+        const QDateTime covered = QDateTime::fromString(
+            m_store->reader()->syncState(sync->sourceId(), QStringLiteral("coveredFrom")), Qt::ISODateWithMs);
+        QVERIFY(covered.isValid());
+        QVERIFY(qAbs(covered.msecsTo(QDateTime::currentDateTimeUtc().addDays(-7))) < 60'000);
+        // The 40 recent traces are synced; the list asks only for what lies before them.
+        m_server->clearRequests();
+        QSignalSpy listed(sync.get(), &LangfuseSync::tracesListed);
+        sync->loadMoreTraces();
+        QTRY_VERIFY_WITH_TIMEOUT(!listed.isEmpty() && listed.last().at(0).toInt() > 0, 10'000);
+        QCOMPARE(listed.last().at(0).toInt(), 5);
+        const FakeRequest first
+            = m_server->requestsTo(QStringLiteral("/api/public/v2/observations")).value(0);
+        QCOMPARE(
+            QDateTime::fromString(first.param(QStringLiteral("toStartTime")), Qt::ISODateWithMs), covered);
+        QCOMPARE(traces(sync->sourceId()).size(), size_t(45));
+    }
+
     void backfillProgressAndCancel()
     {
         auto sync = makeSync(connection(), false);
