@@ -309,6 +309,7 @@ void LangfuseTransport::pump()
     m_pumpQueued = false;
     const qint64 now = m_limiter.now();
     qint64 nextWake = std::numeric_limits<qint64>::max();
+    QList<QPair<QString, qint64>> waits; // reported after the loop: a slot may queue requests
     for (auto hostIt = m_hosts.begin(); hostIt != m_hosts.end(); ++hostIt) {
         HostState &host = *hostIt;
         for (auto it = host.queue.begin();
@@ -331,7 +332,7 @@ void LangfuseTransport::pump()
                 nextWake = std::min(nextWake, p.notBeforeMs);
                 if (wait > 1000 && !p.waitReported) {
                     p.waitReported = true;
-                    emit rateLimitWait(p.credentials.scope, wait);
+                    waits.append({ p.credentials.scope, wait });
                 }
                 ++it;
                 continue;
@@ -344,6 +345,8 @@ void LangfuseTransport::pump()
     }
     if (nextWake != std::numeric_limits<qint64>::max())
         m_wakeTimer.start(int(std::clamp<qint64>(nextWake - now, 1, std::numeric_limits<int>::max())));
+    for (const auto &w : std::as_const(waits))
+        emit rateLimitWait(w.first, w.second);
 }
 
 void LangfuseTransport::start(Pending &p)

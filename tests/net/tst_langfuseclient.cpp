@@ -11,6 +11,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QRandomGenerator>
+#include <QSignalSpy>
 #include <QSslKey>
 #include <QSslServer>
 #include <QTest>
@@ -658,6 +659,30 @@ private slots:
         QVERIFY(bDone >= 0);
         QVERIFY2(bDone < 300, qPrintable(QString::number(bDone))); // another organisation: its own budget
         QVERIFY2(timer.elapsed() >= 3 * 380, qPrintable(QString::number(timer.elapsed())));
+    }
+
+    void rateLimitWaitIsAnnouncedAndCancellable()
+    {
+        FakeLangfuseServer server(
+            [](const FakeRequest &) { return FakeResponse::json(200, "{\"data\":[],\"meta\":{}}"); });
+        makeClient(server.url());
+        m_transport->rateLimiter().setLimitOverride(RateBucket::PublicApi, { 2, 2400 });
+        LangfuseCredentials c = m_client->credentials();
+        c.tier = PlanTier::Hobby;
+        m_client->setCredentials(c);
+        QSignalSpy waits(m_transport.get(), &LangfuseTransport::rateLimitWait);
+        int answers = 0;
+        auto *context = new QObject;
+        for (int i = 0; i < 2; ++i)
+            m_client->listObservations(lastDays(1), {}, RequestPriority::Background, context,
+                [&answers](LangfusePage) { ++answers; });
+        QTRY_COMPARE(answers, 1);
+        QTRY_COMPARE(waits.count(), 1);
+        QVERIFY(waits.at(0).at(1).toLongLong() > 1000);
+        delete context; // the user moved on while it waited for the budget
+        QCOMPARE(m_transport->pendingRequests(), 0);
+        QTest::qWait(100);
+        QCOMPARE(server.requestCount(), 1);
     }
 
     void windowRequired()
