@@ -2,6 +2,7 @@
 #include "apppaths.h"
 #include "commands/headlesscommands.h"
 #include "demo/demoloader.h"
+#include "langfuse/langfusesyncmanager.h"
 #include "mainwindow.h"
 #include "receiver/receivercontroller.h"
 #include "store/tracestore.h"
@@ -87,13 +88,17 @@ int main(int argc, char *argv[])
         return 1;
     }
 
+    // Before the window, so that it goes after it: the window's hooks point at it.
+    tg::LangfuseSyncManager connections(store.get());
     tg::MainWindow window(store.get());
+    window.setConnections(&connections);
     // Declared after the window: destroyed first, committing what it accepted.
     tg::ReceiverController receiver(store.get());
     receiver.install(&window);
     receiver.setOverrides(receiverOverrides);
     window.show();
     receiver.startAtLaunch();
+    connections.start();
 
     if (parser.isSet(demoOption)) {
         QLabel *status = window.addStatusSlot(QStringLiteral("demoStatus"));

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "connectionscontroller.h"
 #include "sessionspage.h"
 #include "sourcessidebar.h"
 #include "store/tracestore.h"
@@ -117,6 +118,12 @@ void MainWindow::createMenus()
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Traceglass"), this, &MainWindow::showAbout);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::setConnections(LangfuseSyncManager *manager)
+{
+    if (!m_connections && manager)
+        m_connections = new ConnectionsController(this, manager);
 }
 
 void MainWindow::showAbout()

@@ -9,6 +9,8 @@ class QTimer;
 
 namespace tg {
 
+class ConnectionsController;
+class LangfuseSyncManager;
 class SessionsPage;
 class SourcesSidebar;
 class TraceStore;
@@ -33,6 +35,10 @@ public:
     /// A permanent status bar slot other parts (receiver, sync) write to.
     QLabel *addStatusSlot(const QString &objectName);
     void showAbout();
+    /// Adds the Langfuse connections UI (Connections menu, sidebar sync states, downloading
+    /// opened remote traces); `manager` must outlive the window.
+    void setConnections(LangfuseSyncManager *manager);
+    ConnectionsController *connections() const { return m_connections; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -53,6 +59,7 @@ private:
     QSplitter *m_contentSplitter;
     QLabel *m_storeStatus;
     QTimer *m_statusTimer;
+    ConnectionsController *m_connections = nullptr;
 };
 
 } // namespace tg
