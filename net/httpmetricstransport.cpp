@@ -34,7 +34,10 @@ HttpMetricsTransport::HttpMetricsTransport(QNetworkAccessManager *network, const
 
 QString HttpMetricsTransport::budgetKey() const
 {
-    return m_host.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash) + u'|' + m_publicKey;
+    QString base = m_host.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment);
+    while (base.endsWith(u'/'))
+        base.chop(1);
+    return base + u'|' + m_publicKey;
 }
 
 bool HttpMetricsTransport::isCloudHost(const QUrl &host)
@@ -89,6 +92,8 @@ void HttpMetricsTransport::fetch(const QByteArray &queryJson, std::function<void
         result.rateLimitRemaining = intHeader(reply, "X-RateLimit-Remaining");
         result.retryAfterSeconds = intHeader(reply, "Retry-After");
         result.rateLimitReset = reply->rawHeader("X-RateLimit-Reset");
+        for (const QNetworkReply::RawHeaderPair &header : reply->rawHeaderPairs())
+            result.headers.append({ header.first, header.second });
         done(result);
     });
 }

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 
 #include <functional>
 #include <optional>
+#include <utility>
 
 namespace tg {
 
@@ -18,6 +20,7 @@ struct MetricsFetchResult
     std::optional<int> rateLimitRemaining; ///< X-RateLimit-Remaining
     std::optional<int> retryAfterSeconds; ///< Retry-After (429)
     QByteArray rateLimitReset; ///< X-RateLimit-Reset, verbatim (a JS date string, not ISO)
+    QList<std::pair<QByteArray, QByteArray>> headers; ///< all response headers (for diagnostics)
 };
 
 /// How the metrics code reaches one Langfuse project's GET /api/public/v2/metrics. Kept this
