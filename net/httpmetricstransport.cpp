@@ -59,12 +59,14 @@ QUrl HttpMetricsTransport::requestUrl(const QByteArray &queryJson) const
         path.chop(1);
     url.setPath(path + QStringLiteral("/api/public/v2/metrics"));
     // Encode everything outside the unreserved set, so the JSON survives any server's parser.
-    url.setQuery(QStringLiteral("query=") + QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(queryJson))),
+    url.setQuery(
+        QStringLiteral("query=") + QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(queryJson))),
         QUrl::StrictMode);
     return url;
 }
 
-void HttpMetricsTransport::fetch(const QByteArray &queryJson, std::function<void(const MetricsFetchResult &)> done)
+void HttpMetricsTransport::fetch(
+    const QByteArray &queryJson, std::function<void(const MetricsFetchResult &)> done)
 {
     if (!m_network) {
         QTimer::singleShot(0, this, [done] {

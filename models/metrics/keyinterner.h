@@ -40,7 +40,10 @@ public:
     }
     int size() const { return static_cast<int>(m_keys.size()); }
     const std::string &key(int id) const { return m_keys[static_cast<size_t>(id)]; }
-    QString keyString(int id) const { return QString::fromUtf8(key(id).data(), static_cast<qsizetype>(key(id).size())); }
+    QString keyString(int id) const
+    {
+        return QString::fromUtf8(key(id).data(), static_cast<qsizetype>(key(id).size()));
+    }
 
 private:
     std::deque<std::string> m_keys; ///< deque: growing never moves the strings the map points into

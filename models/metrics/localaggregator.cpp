@@ -81,15 +81,17 @@ MetricsSeries aggregate(StoreReader &reader, const MetricsQuery &query, const st
         if (!scanTraces(db, ctx, acc, cancel, &error))
             return failure(query, error);
     } else {
-        const bool needTraces = !q.sourceIds.isEmpty() || ctx.traceDimension() || !q.filter.traceNames.isEmpty()
-            || !q.filter.userIds.isEmpty() || !q.filter.environments.isEmpty() || !q.filter.tags.isEmpty();
+        const bool needTraces = !q.sourceIds.isEmpty() || ctx.traceDimension()
+            || !q.filter.traceNames.isEmpty() || !q.filter.userIds.isEmpty()
+            || !q.filter.environments.isEmpty() || !q.filter.tags.isEmpty();
         if (needTraces && !readTraceTable(db, ctx, &error))
             return failure(query, error);
         const auto [minRk, maxRk] = observationRkRange(db);
         const bool modelGroups = q.groupBy == Dimension::Model;
         if (!second || maxRk - minRk + 1 <= parallelThreshold) {
             KeyInterner models;
-            if (!scanObservations(db, ctx, minRk, maxRk, acc, modelGroups ? ctx.groups : models, cancel, &error))
+            if (!scanObservations(
+                    db, ctx, minRk, maxRk, acc, modelGroups ? ctx.groups : models, cancel, &error))
                 return failure(query, error);
         } else {
             // Two halves of the row-key range on two connections; the second half's groups are
@@ -101,7 +103,8 @@ MetricsSeries aggregate(StoreReader &reader, const MetricsQuery &query, const st
             bool ok2 = false;
             KeyInterner models1;
             std::thread worker([&] {
-                ok2 = scanObservations(second->db().handle(), ctx, mid + 1, maxRk, acc2, models2, cancel, &error2);
+                ok2 = scanObservations(
+                    second->db().handle(), ctx, mid + 1, maxRk, acc2, models2, cancel, &error2);
             });
             const bool ok1 = scanObservations(db, ctx, minRk, mid, acc, models1, cancel, &error);
             worker.join();
@@ -136,7 +139,8 @@ MetricsSeries aggregate(StoreReader &reader, const MetricsQuery &query, const st
         TokenKind::Reasoning };
     auto info = [&](int g) -> MetricsAccumulator::GroupInfo {
         if (allKinds)
-            return { tokenKindName(kinds[static_cast<size_t>(g)]), tokenKindTitle(kinds[static_cast<size_t>(g)]) };
+            return { tokenKindName(kinds[static_cast<size_t>(g)]),
+                tokenKindTitle(kinds[static_cast<size_t>(g)]) };
         if (q.groupBy == Dimension::None)
             return { noneKey(q), noneLabel(q) };
         const QString key = ctx.groups.keyString(g);
@@ -173,7 +177,8 @@ MetricsSeries LocalAggregator::run(const MetricsQuery &query, const std::atomic<
     return result;
 }
 
-MetricsSeries LocalAggregator::run(StoreReader &reader, const MetricsQuery &query, const std::atomic<bool> *cancel)
+MetricsSeries LocalAggregator::run(
+    StoreReader &reader, const MetricsQuery &query, const std::atomic<bool> *cancel)
 {
     return aggregate(reader, query, cancel, nullptr, std::numeric_limits<qint64>::max());
 }

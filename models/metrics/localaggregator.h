@@ -23,7 +23,8 @@ public:
     /// Blocking: call on a worker thread. `cancel`, when set, aborts with an error.
     MetricsSeries run(const MetricsQuery &query, const std::atomic<bool> *cancel = nullptr) const;
     /// The same on one connection and one thread.
-    static MetricsSeries run(StoreReader &reader, const MetricsQuery &query, const std::atomic<bool> *cancel = nullptr);
+    static MetricsSeries run(
+        StoreReader &reader, const MetricsQuery &query, const std::atomic<bool> *cancel = nullptr);
 
     /// Observation scans over more rows than this use a second thread (default 150,000).
     void setParallelRowThreshold(qint64 rows) { m_parallelThreshold = rows; }

@@ -12,7 +12,6 @@ namespace tg::metricsscan {
 
 namespace {
 
-
 constexpr int kCancelCheckRows = 1 << 16;
 constexpr qint64 kMaxTraceRkSpan = 200'000'000; ///< beyond this the per-trace table would not fit
 
@@ -21,7 +20,8 @@ class Stmt
 public:
     Stmt(sqlite3 *db, const QByteArray &sql)
     {
-        if (sqlite3_prepare_v2(db, sql.constData(), static_cast<int>(sql.size()), &m_stmt, nullptr) != SQLITE_OK) {
+        if (sqlite3_prepare_v2(db, sql.constData(), static_cast<int>(sql.size()), &m_stmt, nullptr)
+            != SQLITE_OK) {
             m_error = QString::fromUtf8(sqlite3_errmsg(db));
             sqlite3_finalize(m_stmt);
             m_stmt = nullptr;
@@ -49,7 +49,8 @@ private:
 std::string_view textAt(sqlite3_stmt *st, int column)
 {
     const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(st, column));
-    return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(st, column))) : std::string_view();
+    return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(st, column)))
+             : std::string_view();
 }
 
 // Calls f(view) for each string of a JSON array of strings (the traces.tags column). Plain
@@ -72,7 +73,8 @@ template<typename F> void forEachJsonString(std::string_view json, F &&f)
         }
         return;
     }
-    const QJsonArray array = QJsonDocument::fromJson(QByteArray(json.data(), static_cast<qsizetype>(json.size()))).array();
+    const QJsonArray array
+        = QJsonDocument::fromJson(QByteArray(json.data(), static_cast<qsizetype>(json.size()))).array();
     for (const QJsonValue &v : array) {
         if (v.isString()) {
             const QByteArray utf8 = v.toString().toUtf8();
@@ -209,7 +211,8 @@ bool modelsMatch(std::string_view text, const StringSet &filter)
 
 } // namespace
 
-bool scanTraces(sqlite3 *db, Context &ctx, MetricsAccumulator &acc, const std::atomic<bool> *cancel, QString *error)
+bool scanTraces(
+    sqlite3 *db, Context &ctx, MetricsAccumulator &acc, const std::atomic<bool> *cancel, QString *error)
 {
     const MetricsQuery &q = ctx.query;
     QByteArray sql = "SELECT ts, latency_ns, error_count";
@@ -256,7 +259,8 @@ bool scanTraces(sqlite3 *db, Context &ctx, MetricsAccumulator &acc, const std::a
             continue;
         if (cTags >= 0 && !ctx.tagFilter.empty() && !tagsMatch(textAt(st.get(), cTags), ctx.tagFilter))
             continue;
-        if (cModels >= 0 && !ctx.modelFilter.empty() && !modelsMatch(textAt(st.get(), cModels), ctx.modelFilter))
+        if (cModels >= 0 && !ctx.modelFilter.empty()
+            && !modelsMatch(textAt(st.get(), cModels), ctx.modelFilter))
             continue;
         groups.clear();
         switch (q.groupBy) {
@@ -366,7 +370,8 @@ bool readTraceTable(sqlite3 *db, Context &ctx, QString *error)
         const auto index = static_cast<size_t>(rk - ctx.minRk);
         ctx.traceGroupFirst[index] = static_cast<qint32>(ctx.traceGroupList.size());
         ctx.traceGroupCount[index] = static_cast<quint16>(std::min<size_t>(groups.size(), 0xffff));
-        ctx.traceGroupList.insert(ctx.traceGroupList.end(), groups.begin(), groups.begin() + ctx.traceGroupCount[index]);
+        ctx.traceGroupList.insert(
+            ctx.traceGroupList.end(), groups.begin(), groups.begin() + ctx.traceGroupCount[index]);
     }
     if (rc != SQLITE_DONE) {
         *error = QString::fromUtf8(sqlite3_errmsg(db));
@@ -545,7 +550,8 @@ bool scanObservations(sqlite3 *db, const Context &ctx, qint64 rkFrom, qint64 rkT
         return false;
     }
     if (acc.overflowed()) {
-        *error = QStringLiteral("too many groups for this many buckets: choose a coarser granularity or a filter");
+        *error = QStringLiteral(
+            "too many groups for this many buckets: choose a coarser granularity or a filter");
         return false;
     }
     return true;
@@ -555,7 +561,8 @@ std::pair<qint64, qint64> observationRkRange(sqlite3 *db)
 {
     // Two subqueries: SQLite only answers a lone min() or max() from the B-tree ends.
     Stmt range(db, "SELECT (SELECT min(rk) FROM observations), (SELECT max(rk) FROM observations)");
-    if (range.isValid() && sqlite3_step(range.get()) == SQLITE_ROW && sqlite3_column_type(range.get(), 0) != SQLITE_NULL)
+    if (range.isValid() && sqlite3_step(range.get()) == SQLITE_ROW
+        && sqlite3_column_type(range.get(), 0) != SQLITE_NULL)
         return { sqlite3_column_int64(range.get(), 0), sqlite3_column_int64(range.get(), 1) };
     return { 0, -1 };
 }

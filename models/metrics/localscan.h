@@ -74,7 +74,8 @@ struct Context
 };
 
 /// Trace measures: one pass over the traces in range.
-bool scanTraces(sqlite3 *db, Context &ctx, MetricsAccumulator &acc, const std::atomic<bool> *cancel, QString *error);
+bool scanTraces(
+    sqlite3 *db, Context &ctx, MetricsAccumulator &acc, const std::atomic<bool> *cancel, QString *error);
 /// Reads the trace fields an observation scan needs into ctx's per-trace table.
 bool readTraceTable(sqlite3 *db, Context &ctx, QString *error);
 /// Observation measures over observation rows [rkFrom, rkTo]; `models` interns model names for

@@ -58,7 +58,8 @@ void MetricsAccumulator::mergeFrom(const MetricsAccumulator &other, const std::v
     for (const Sample &s : other.m_samples) {
         const int g = static_cast<int>(s.cell / static_cast<quint32>(other.m_buckets));
         const int b = static_cast<int>(s.cell % static_cast<quint32>(other.m_buckets));
-        m_samples.push_back({ static_cast<quint32>(groupMap[static_cast<size_t>(g)] * m_buckets + b), s.value });
+        m_samples.push_back(
+            { static_cast<quint32>(groupMap[static_cast<size_t>(g)] * m_buckets + b), s.value });
     }
 }
 
@@ -76,8 +77,8 @@ void MetricsAccumulator::placeSamples()
     std::vector<Sample>().swap(m_samples);
 }
 
-MetricsSeries MetricsAccumulator::finish(
-    const MetricsQuery &query, const std::vector<qint64> &edges, const std::function<GroupInfo(int)> &groupInfo)
+MetricsSeries MetricsAccumulator::finish(const MetricsQuery &query, const std::vector<qint64> &edges,
+    const std::function<GroupInfo(int)> &groupInfo)
 {
     MetricsSeries result;
     result.query = query;
@@ -112,7 +113,8 @@ MetricsSeries MetricsAccumulator::finish(
             return groupInfo(a).label < groupInfo(b).label;
         });
     }
-    const size_t keep = ranked ? std::min(order.size(), static_cast<size_t>(std::max(query.topN, 1))) : order.size();
+    const size_t keep
+        = ranked ? std::min(order.size(), static_cast<size_t>(std::max(query.topN, 1))) : order.size();
 
     auto makeSeries = [&](const std::vector<int> &groups, const GroupInfo &info, bool other) {
         MetricsSeriesData s;
@@ -130,13 +132,15 @@ MetricsSeries MetricsAccumulator::finish(
                 cellCount += countAt(g, static_cast<int>(b));
             }
             s.samples[b] = cellCount;
-            s.values[b] = rate ? (cellCount > 0 ? cellSum / static_cast<double>(cellCount) : MetricsSeries::kNoValue)
-                               : cellSum;
+            s.values[b] = rate
+                ? (cellCount > 0 ? cellSum / static_cast<double>(cellCount) : MetricsSeries::kNoValue)
+                : cellSum;
             sum += cellSum;
             s.totalSamples += cellCount;
         }
-        s.total = rate ? (s.totalSamples > 0 ? sum / static_cast<double>(s.totalSamples) : MetricsSeries::kNoValue)
-                       : sum;
+        s.total = rate
+            ? (s.totalSamples > 0 ? sum / static_cast<double>(s.totalSamples) : MetricsSeries::kNoValue)
+            : sum;
         return s;
     };
     for (size_t i = 0; i < keep; ++i)
@@ -148,14 +152,20 @@ MetricsSeries MetricsAccumulator::finish(
     return result;
 }
 
-MetricsSeries MetricsAccumulator::finishPercentiles(MetricsSeries result, const std::function<GroupInfo(int)> &groupInfo)
+MetricsSeries MetricsAccumulator::finishPercentiles(
+    MetricsSeries result, const std::function<GroupInfo(int)> &groupInfo)
 {
     placeSamples();
     const MetricsQuery &query = result.query;
     const auto buckets = static_cast<size_t>(m_buckets);
-    auto cellBegin = [this](int g, int b) { return m_placed.data() + m_offsets[static_cast<size_t>(g) * m_buckets + b]; };
-    auto cellEnd = [this](int g, int b) { return m_placed.data() + m_offsets[static_cast<size_t>(g) * m_buckets + b + 1]; };
-    auto groupSamples = [&](int g) { return static_cast<qint64>(cellEnd(g, m_buckets - 1) - cellBegin(g, 0)); };
+    auto cellBegin = [this](int g, int b) {
+        return m_placed.data() + m_offsets[static_cast<size_t>(g) * m_buckets + b];
+    };
+    auto cellEnd = [this](int g, int b) {
+        return m_placed.data() + m_offsets[static_cast<size_t>(g) * m_buckets + b + 1];
+    };
+    auto groupSamples
+        = [&](int g) { return static_cast<qint64>(cellEnd(g, m_buckets - 1) - cellBegin(g, 0)); };
 
     if (query.groupBy == Dimension::None && query.percentile == Percentile::All) {
         std::array<double, 4> fractions {};
@@ -206,7 +216,8 @@ MetricsSeries MetricsAccumulator::finishPercentiles(MetricsSeries result, const 
         return groupInfo(a).label < groupInfo(b).label;
     });
     const bool ranked = query.groupBy != Dimension::None;
-    const size_t keep = ranked ? std::min(order.size(), static_cast<size_t>(std::max(query.topN, 1))) : order.size();
+    const size_t keep
+        = ranked ? std::min(order.size(), static_cast<size_t>(std::max(query.topN, 1))) : order.size();
     std::vector<qint64> scratch;
     auto makeSeries = [&](const std::vector<int> &groups, const GroupInfo &info, bool other) {
         MetricsSeriesData s;

@@ -52,7 +52,8 @@ public:
     {
         if (!ensureGroup(group))
             return;
-        const size_t cell = static_cast<size_t>(group) * static_cast<size_t>(m_buckets) + static_cast<size_t>(bucket);
+        const size_t cell
+            = static_cast<size_t>(group) * static_cast<size_t>(m_buckets) + static_cast<size_t>(bucket);
         m_sums[cell] += value;
         m_counts[cell] += 1;
     }

@@ -37,7 +37,8 @@ const char *dimensionField(Dimension d)
 
 QJsonObject metric(const QString &measure, const QString &aggregation)
 {
-    return QJsonObject { { QStringLiteral("measure"), measure }, { QStringLiteral("aggregation"), aggregation } };
+    return QJsonObject { { QStringLiteral("measure"), measure },
+        { QStringLiteral("aggregation"), aggregation } };
 }
 
 QJsonObject optionsFilter(const QString &column, const QStringList &values, const QString &type)
@@ -79,12 +80,14 @@ std::vector<MetricSpec> metricSpecs(const MetricsQuery &q, QString *unsupported)
     };
     switch (q.measure) {
     case Measure::Cost:
-        specs.push_back({ QStringLiteral("totalCost"), QStringLiteral("sum"), measureName(q.measure), measureTitle(q.measure) });
+        specs.push_back({ QStringLiteral("totalCost"), QStringLiteral("sum"), measureName(q.measure),
+            measureTitle(q.measure) });
         break;
     case Measure::Tokens: {
         const TokenKind kind = q.effectiveTokenKind();
         auto tokens = [&](TokenKind k, const char *measure) {
-            specs.push_back({ QLatin1String(measure), QStringLiteral("sum"), tokenKindName(k), tokenKindTitle(k) });
+            specs.push_back(
+                { QLatin1String(measure), QStringLiteral("sum"), tokenKindName(k), tokenKindTitle(k) });
         };
         switch (kind) {
         case TokenKind::All:
@@ -102,7 +105,8 @@ std::vector<MetricSpec> metricSpecs(const MetricsQuery &q, QString *unsupported)
             break;
         case TokenKind::Cached:
         case TokenKind::Reasoning:
-            return refuse(QStringLiteral("the Langfuse metrics API has no %1 tokens").arg(tokenKindTitle(kind).toLower()));
+            return refuse(QStringLiteral("the Langfuse metrics API has no %1 tokens")
+                              .arg(tokenKindTitle(kind).toLower()));
         }
         break;
     }
@@ -110,16 +114,19 @@ std::vector<MetricSpec> metricSpecs(const MetricsQuery &q, QString *unsupported)
         const Percentile p = q.effectivePercentile();
         if (p == Percentile::All) {
             for (const Percentile each : kAllPercentiles)
-                specs.push_back({ QStringLiteral("latency"), percentileName(each), percentileName(each), percentileName(each) });
+                specs.push_back({ QStringLiteral("latency"), percentileName(each), percentileName(each),
+                    percentileName(each) });
         } else {
-            specs.push_back({ QStringLiteral("latency"), percentileName(p), percentileName(p), percentileName(p) });
+            specs.push_back(
+                { QStringLiteral("latency"), percentileName(p), percentileName(p), percentileName(p) });
         }
         break;
     }
     case Measure::TraceCount:
     case Measure::ErrorCount:
     case Measure::ErrorRate:
-        specs.push_back({ QStringLiteral("count"), QStringLiteral("count"), measureName(q.measure), measureTitle(q.measure) });
+        specs.push_back({ QStringLiteral("count"), QStringLiteral("count"), measureName(q.measure),
+            measureTitle(q.measure) });
         break;
     }
     return specs;
@@ -143,7 +150,11 @@ QStringList groupValues(const QJsonValue &v, bool split)
     if (v.isArray()) {
         QStringList out;
         for (const QJsonValue &e : v.toArray())
-            out << (e.isString() ? e.toString() : QString::fromUtf8(QJsonDocument(QJsonArray { e }).toJson(QJsonDocument::Compact)).mid(1).chopped(1));
+            out << (e.isString()
+                    ? e.toString()
+                    : QString::fromUtf8(QJsonDocument(QJsonArray { e }).toJson(QJsonDocument::Compact))
+                          .mid(1)
+                          .chopped(1));
         if (out.isEmpty())
             return { QString() };
         return split ? out : QStringList { out.join(QStringLiteral(", ")) };
@@ -167,7 +178,8 @@ QStringList MetricsApiQuery::metricKeys(const MetricsQuery &query)
     return keys;
 }
 
-std::optional<QJsonObject> MetricsApiQuery::build(const MetricsQuery &q, Granularity granularity, QString *unsupported)
+std::optional<QJsonObject> MetricsApiQuery::build(
+    const MetricsQuery &q, Granularity granularity, QString *unsupported)
 {
     auto refuse = [&](const QString &why) -> std::optional<QJsonObject> {
         if (unsupported)
@@ -193,25 +205,29 @@ std::optional<QJsonObject> MetricsApiQuery::build(const MetricsQuery &q, Granula
 
     QJsonArray filters;
     if (!q.filter.traceNames.isEmpty())
-        filters.append(optionsFilter(QStringLiteral("traceName"), q.filter.traceNames, QStringLiteral("stringOptions")));
-    if (!q.filter.userIds.isEmpty())
-        filters.append(optionsFilter(QStringLiteral("userId"), q.filter.userIds, QStringLiteral("stringOptions")));
-    if (!q.filter.environments.isEmpty())
         filters.append(
-            optionsFilter(QStringLiteral("environment"), q.filter.environments, QStringLiteral("stringOptions")));
+            optionsFilter(QStringLiteral("traceName"), q.filter.traceNames, QStringLiteral("stringOptions")));
+    if (!q.filter.userIds.isEmpty())
+        filters.append(
+            optionsFilter(QStringLiteral("userId"), q.filter.userIds, QStringLiteral("stringOptions")));
+    if (!q.filter.environments.isEmpty())
+        filters.append(optionsFilter(
+            QStringLiteral("environment"), q.filter.environments, QStringLiteral("stringOptions")));
     if (!q.filter.tags.isEmpty())
         filters.append(optionsFilter(QStringLiteral("tags"), q.filter.tags, QStringLiteral("arrayOptions")));
     if (!q.filter.models.isEmpty())
-        filters.append(
-            optionsFilter(QStringLiteral("providedModelName"), q.filter.models, QStringLiteral("stringOptions")));
+        filters.append(optionsFilter(
+            QStringLiteral("providedModelName"), q.filter.models, QStringLiteral("stringOptions")));
     const bool traceLevel = q.measure == Measure::TraceCount
         || (q.measure == Measure::Latency && q.latencyScope == LatencyScope::Traces);
     if (traceLevel)
         filters.append(rootFilter());
     if (q.measure == Measure::Latency && q.latencyScope == LatencyScope::Generations)
-        filters.append(optionsFilter(QStringLiteral("type"), { QStringLiteral("GENERATION") }, QStringLiteral("stringOptions")));
+        filters.append(optionsFilter(
+            QStringLiteral("type"), { QStringLiteral("GENERATION") }, QStringLiteral("stringOptions")));
     if (q.measure == Measure::ErrorCount)
-        filters.append(optionsFilter(QStringLiteral("level"), { QStringLiteral("ERROR") }, QStringLiteral("stringOptions")));
+        filters.append(optionsFilter(
+            QStringLiteral("level"), { QStringLiteral("ERROR") }, QStringLiteral("stringOptions")));
 
     QJsonObject object;
     object.insert(QStringLiteral("view"), QStringLiteral("observations"));
@@ -258,8 +274,8 @@ std::optional<qint64> MetricsApiQuery::parseTimeDimension(const QJsonValue &valu
     return parseIsoTimestampNs(text);
 }
 
-MetricsSeries MetricsApiQuery::parse(const QByteArray &body, const MetricsQuery &query, const TimeBuckets &buckets,
-    const QString &sourceKey, const QString &sourceLabel)
+MetricsSeries MetricsApiQuery::parse(const QByteArray &body, const MetricsQuery &query,
+    const TimeBuckets &buckets, const QString &sourceKey, const QString &sourceLabel)
 {
     MetricsSeries result;
     result.query = query;
@@ -333,7 +349,8 @@ MetricsSeries MetricsApiQuery::parse(const QByteArray &body, const MetricsQuery 
             const double v = numberOf(row.value(specs[m].aggregation + u'_' + specs[m].measure));
             if (!MetricsSeries::hasValue(v))
                 continue;
-            const QStringList keys = query.groupBy == Dimension::None ? QStringList { specs[m].seriesKey } : groups;
+            const QStringList keys
+                = query.groupBy == Dimension::None ? QStringList { specs[m].seriesKey } : groups;
             for (const QString &key : keys) {
                 QString label = key.isEmpty() ? QStringLiteral("(none)") : key;
                 if (query.groupBy == Dimension::Source)
@@ -342,8 +359,9 @@ MetricsSeries MetricsApiQuery::parse(const QByteArray &body, const MetricsQuery 
                     label = specs[m].seriesLabel;
                 MetricsSeriesData &s = list[seriesFor(key, label)];
                 if (rate) {
-                    const bool error = row.value(QStringLiteral("level")).toString().compare(
-                                           QLatin1String("ERROR"), Qt::CaseInsensitive)
+                    const bool error = row.value(QStringLiteral("level"))
+                                           .toString()
+                                           .compare(QLatin1String("ERROR"), Qt::CaseInsensitive)
                         == 0;
                     const size_t si = index.value(key);
                     rateTotals[si][bucket] += v;
@@ -390,10 +408,12 @@ MetricsSeries MetricsApiQuery::parse(const QByteArray &body, const MetricsQuery 
     if (query.groupBy != Dimension::None)
         limitToTopN(result, query.topN);
     if (rows.size() >= kRowLimit)
-        result.notice = QStringLiteral("The metrics API returned its maximum of %1 rows; some groups or buckets may be missing.")
+        result.notice = QStringLiteral(
+            "The metrics API returned its maximum of %1 rows; some groups or buckets may be missing.")
                             .arg(kRowLimit);
     else if (skipped > 0)
-        result.notice = QStringLiteral("%1 rows of the metrics API answer fell outside the chart's buckets.").arg(skipped);
+        result.notice = QStringLiteral("%1 rows of the metrics API answer fell outside the chart's buckets.")
+                            .arg(skipped);
     return result;
 }
 

@@ -29,8 +29,8 @@ public:
 
     /// The query object, or nullopt with `unsupported` saying why the API cannot answer it.
     /// The range is [fromNs, toNs) as given; `granularity` must be resolved (not Auto).
-    static std::optional<QJsonObject> build(const MetricsQuery &query, Granularity granularity,
-        QString *unsupported = nullptr);
+    static std::optional<QJsonObject> build(
+        const MetricsQuery &query, Granularity granularity, QString *unsupported = nullptr);
     /// Compact JSON text, the value of the `query` URL parameter (before URL encoding).
     static QByteArray toText(const QJsonObject &query);
     /// Series over `buckets` from a response body ({"data": [...]}); `error` on bad JSON or shape.

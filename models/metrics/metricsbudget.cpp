@@ -63,7 +63,8 @@ MetricsBudget::Entry MetricsBudget::rolled(const QString &key, qint64 nowNs) con
 {
     Entry entry = m_entries.value(key);
     const Limits limits = limitsOf(entry);
-    if (entry.windowStartNs == 0 || nowNs - entry.windowStartNs >= limits.windowNs || nowNs < entry.windowStartNs) {
+    if (entry.windowStartNs == 0 || nowNs - entry.windowStartNs >= limits.windowNs
+        || nowNs < entry.windowStartNs) {
         entry.windowStartNs = nowNs;
         entry.callsInWindow = 0;
         entry.serverRemaining.reset();
@@ -132,8 +133,8 @@ void MetricsBudget::recordResult(const QString &key, const MetricsFetchResult &r
         entry.callsInWindow = std::max(0, limitsOf(entry).calls - *entry.serverRemaining);
     }
     if (result.status == 429) {
-        const qint64 wait
-            = result.retryAfterSeconds ? std::max(1, *result.retryAfterSeconds) * kSecondNs : kDefaultRetryAfterNs;
+        const qint64 wait = result.retryAfterSeconds ? std::max(1, *result.retryAfterSeconds) * kSecondNs
+                                                     : kDefaultRetryAfterNs;
         entry.blockedUntilNs = nowNs + wait;
         if (!result.rateLimitRemaining)
             entry.callsInWindow = std::max(entry.callsInWindow, limitsOf(entry).calls);
@@ -145,14 +146,18 @@ QString MetricsBudget::describe(const QString &key, bool cloud, qint64 nowNs) co
 {
     const Entry entry = rolled(key, nowNs);
     if (nowNs < entry.blockedUntilNs)
-        return QStringLiteral("Metrics API paused for %1 (rate limited)").arg(formatDuration(entry.blockedUntilNs - nowNs));
+        return QStringLiteral("Metrics API paused for %1 (rate limited)")
+            .arg(formatDuration(entry.blockedUntilNs - nowNs));
     if (!cloud)
         return {};
     const Limits limits = limitsOf(entry);
     const int left = std::max(0, limits.calls - entry.callsInWindow);
     const QString window = limits.windowNs >= 24 * kHourNs ? QStringLiteral("day") : QStringLiteral("hour");
     const QString source = entry.serverRemaining ? QString() : QStringLiteral(" (estimated)");
-    return QStringLiteral("%1 of %2 metrics-API calls left this %3%4").arg(left).arg(limits.calls).arg(window, source);
+    return QStringLiteral("%1 of %2 metrics-API calls left this %3%4")
+        .arg(left)
+        .arg(limits.calls)
+        .arg(window, source);
 }
 
 void MetricsBudget::setTier(const QString &key, Tier tier)

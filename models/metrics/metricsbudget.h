@@ -27,7 +27,8 @@ public:
     static Limits limitsFor(Tier tier);
 
     /// Whether a call may go out now; `why` says why not.
-    bool canCall(const QString &key, bool cloud, qint64 nowNs, bool background = false, QString *why = nullptr) const;
+    bool canCall(
+        const QString &key, bool cloud, qint64 nowNs, bool background = false, QString *why = nullptr) const;
     /// Counts a call that is being sent.
     void recordCall(const QString &key, bool cloud, qint64 nowNs);
     /// Learns from an answer's status and rate-limit headers.

@@ -19,7 +19,8 @@ MetricsCache::MetricsCache(QString directory)
 
 QString MetricsCache::defaultDirectory()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/metrics-cache");
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)
+        + QStringLiteral("/metrics-cache");
 }
 
 QString MetricsCache::keyOf(const QString &sourceKey, const QByteArray &queryJson)
@@ -36,7 +37,8 @@ QString MetricsCache::pathOf(const QString &key) const
     return m_directory + u'/' + key + QStringLiteral(".json");
 }
 
-std::optional<MetricsCache::Entry> MetricsCache::lookup(const QString &sourceKey, const QByteArray &queryJson) const
+std::optional<MetricsCache::Entry> MetricsCache::lookup(
+    const QString &sourceKey, const QByteArray &queryJson) const
 {
     const QString key = keyOf(sourceKey, queryJson);
     if (const auto it = m_memory.constFind(key); it != m_memory.constEnd())
@@ -49,7 +51,8 @@ std::optional<MetricsCache::Entry> MetricsCache::lookup(const QString &sourceKey
     const QJsonObject o = QJsonDocument::fromJson(file.readAll()).object();
     // The file must be for this very query: a damaged or foreign file is ignored.
     if (o.value(QStringLiteral("source")).toString() != sourceKey
-        || o.value(QStringLiteral("query")).toString().toUtf8() != queryJson || !o.value(QStringLiteral("body")).isString())
+        || o.value(QStringLiteral("query")).toString().toUtf8() != queryJson
+        || !o.value(QStringLiteral("body")).isString())
         return std::nullopt;
     Entry entry;
     entry.body = o.value(QStringLiteral("body")).toString().toUtf8();
@@ -58,7 +61,8 @@ std::optional<MetricsCache::Entry> MetricsCache::lookup(const QString &sourceKey
     return entry;
 }
 
-void MetricsCache::store(const QString &sourceKey, const QByteArray &queryJson, const QByteArray &body, qint64 fetchedNs)
+void MetricsCache::store(
+    const QString &sourceKey, const QByteArray &queryJson, const QByteArray &body, qint64 fetchedNs)
 {
     const QString key = keyOf(sourceKey, queryJson);
     m_memory.insert(key, { body, fetchedNs });
@@ -98,7 +102,8 @@ int MetricsCache::prune(qint64 olderThanNs)
             continue;
         const QJsonObject o = QJsonDocument::fromJson(file.readAll()).object();
         file.close();
-        if (o.value(QStringLiteral("fetched")).toString().toLongLong() < olderThanNs && QFile::remove(dir.filePath(name)))
+        if (o.value(QStringLiteral("fetched")).toString().toLongLong() < olderThanNs
+            && QFile::remove(dir.filePath(name)))
             ++removed;
     }
     return removed;

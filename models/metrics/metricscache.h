@@ -28,7 +28,8 @@ public:
     static QString defaultDirectory();
 
     std::optional<Entry> lookup(const QString &sourceKey, const QByteArray &queryJson) const;
-    void store(const QString &sourceKey, const QByteArray &queryJson, const QByteArray &body, qint64 fetchedNs);
+    void store(
+        const QString &sourceKey, const QByteArray &queryJson, const QByteArray &body, qint64 fetchedNs);
     /// Removes entries fetched before `olderThanNs`; returns how many went.
     int prune(qint64 olderThanNs);
     QString directory() const { return m_directory; }

@@ -162,13 +162,15 @@ void MetricsProvider::startRemote(const std::shared_ptr<Job> &job, const RemoteS
     MetricsQuery window = remoteWindow(sub);
     window.granularity = buckets->granularity();
     QString unsupported;
-    const std::optional<QJsonObject> apiQuery = MetricsApiQuery::build(window, buckets->granularity(), &unsupported);
+    const std::optional<QJsonObject> apiQuery
+        = MetricsApiQuery::build(window, buckets->granularity(), &unsupported);
     if (!apiQuery)
         return fallback(unsupported);
     const QByteArray text = MetricsApiQuery::toText(*apiQuery);
     const QString sourceKey = QString::number(source.id);
     const std::optional<MetricsCache::Entry> cached = m_cache->lookup(source.key, text);
-    auto fromCache = [this, job, source, sub, buckets, sourceKey](const MetricsCache::Entry &entry, const QString &notice) {
+    auto fromCache = [this, job, source, sub, buckets, sourceKey](
+                         const MetricsCache::Entry &entry, const QString &notice) {
         MetricsSeries part = MetricsApiQuery::parse(entry.body, sub, *buckets, sourceKey, source.name);
         part.origin = MetricsOrigin::RemoteCache;
         part.notice = notice;
@@ -191,7 +193,8 @@ void MetricsProvider::startRemote(const std::shared_ptr<Job> &job, const RemoteS
     QPointer<MetricsProvider> self(this);
     std::shared_ptr<MetricsTransport> transport = remote.transport;
     transport->fetch(text,
-        [self, job, source, sub, buckets, sourceKey, text, cached, key, transport](const MetricsFetchResult &result) {
+        [self, job, source, sub, buckets, sourceKey, text, cached, key, transport](
+            const MetricsFetchResult &result) {
             if (!self)
                 return;
             MetricsProvider *p = self.data();
@@ -201,7 +204,8 @@ void MetricsProvider::startRemote(const std::shared_ptr<Job> &job, const RemoteS
             Q_EMIT p->budgetChanged();
             QString problem;
             if (result.status == 200) {
-                MetricsSeries part = MetricsApiQuery::parse(result.body, sub, *buckets, sourceKey, source.name);
+                MetricsSeries part
+                    = MetricsApiQuery::parse(result.body, sub, *buckets, sourceKey, source.name);
                 if (part.error.isEmpty()) {
                     p->m_cache->store(source.key, text, result.body, at);
                     p->addPart(job, part, source.name);
@@ -220,7 +224,8 @@ void MetricsProvider::startRemote(const std::shared_ptr<Job> &job, const RemoteS
                 problem = QStringLiteral("the metrics API answered HTTP %1").arg(result.status);
             }
             if (cached) {
-                MetricsSeries part = MetricsApiQuery::parse(cached->body, sub, *buckets, sourceKey, source.name);
+                MetricsSeries part
+                    = MetricsApiQuery::parse(cached->body, sub, *buckets, sourceKey, source.name);
                 part.origin = MetricsOrigin::RemoteCache;
                 part.notice = QStringLiteral("%1: %2; showing the API's answer from %3 ago.")
                                   .arg(source.name, problem, ageText(at - cached->fetchedNs));
@@ -275,7 +280,8 @@ void MetricsProvider::finishPart(const std::shared_ptr<Job> &job)
     MetricsSeries result;
     if (usable.empty()) {
         result.query = job->query;
-        result.error = errors.isEmpty() ? QStringLiteral("nothing to show") : errors.join(QStringLiteral("; "));
+        result.error
+            = errors.isEmpty() ? QStringLiteral("nothing to show") : errors.join(QStringLiteral("; "));
     } else {
         result = mergeMetricsSeries(usable, prefixes);
         if (!errors.isEmpty())
@@ -306,7 +312,8 @@ QStringList MetricsProvider::budgetSummary(const QList<qint64> &sourceIds) const
 
 void MetricsProvider::saveBudget()
 {
-    m_cache->writeState(QStringLiteral("budget"), QJsonDocument(m_budget.toJson()).toJson(QJsonDocument::Compact));
+    m_cache->writeState(
+        QStringLiteral("budget"), QJsonDocument(m_budget.toJson()).toJson(QJsonDocument::Compact));
 }
 
 } // namespace tg

@@ -20,7 +20,8 @@ template<typename Enum, size_t N> QString nameOf(const NameTable<Enum, N> &table
     return {};
 }
 
-template<typename Enum, size_t N> std::optional<Enum> fromName(const NameTable<Enum, N> &table, QStringView text)
+template<typename Enum, size_t N>
+std::optional<Enum> fromName(const NameTable<Enum, N> &table, QStringView text)
 {
     for (const auto &[e, name] : table) {
         if (text.compare(QLatin1String(name), Qt::CaseInsensitive) == 0)
@@ -107,8 +108,8 @@ QStringList fromArray(const QJsonValue &value)
 }
 
 template<typename Enum, size_t N>
-bool readEnum(const QJsonObject &object, const char *key, const NameTable<Enum, N> &table, Enum &out,
-    QString *error)
+bool readEnum(
+    const QJsonObject &object, const char *key, const NameTable<Enum, N> &table, Enum &out, QString *error)
 {
     const QJsonValue value = object.value(QLatin1String(key));
     if (value.isUndefined() || value.isNull())
@@ -413,6 +414,15 @@ qint64 rangePresetLengthNs(RangePreset preset)
         break;
     }
     return 0;
+}
+
+void applyRangePreset(MetricsQuery &query, RangePreset preset, qint64 nowNs)
+{
+    const qint64 length = rangePresetLengthNs(preset);
+    if (length <= 0)
+        return;
+    query.toNs = nowNs;
+    query.fromNs = nowNs - length;
 }
 
 } // namespace tg

@@ -42,7 +42,16 @@ enum class Dimension : quint8 { None, Source, Model, TraceName, User, Environmen
 enum class Granularity : quint8 { Auto, Minute, Hour, Day, Week, Total };
 
 /// Relative ranges for pages and dashboards; Custom means "use the stored from/to".
-enum class RangePreset : quint8 { Last15Minutes, LastHour, Last6Hours, Last24Hours, Last7Days, Last30Days, Last90Days, Custom };
+enum class RangePreset : quint8 {
+    Last15Minutes,
+    LastHour,
+    Last6Hours,
+    Last24Hours,
+    Last7Days,
+    Last30Days,
+    Last90Days,
+    Custom
+};
 
 /// Restrictions on what is aggregated: every non-empty list must match (any of its values).
 struct MetricsFilter
@@ -113,6 +122,8 @@ std::optional<RangePreset> rangePresetFromName(QStringView name);
 QString rangePresetTitle(RangePreset preset);
 /// Length of a relative preset in nanoseconds (0 for Custom).
 qint64 rangePresetLengthNs(RangePreset preset);
+/// Puts a relative preset's window ending at `nowNs` into `query` (Custom leaves it alone).
+void applyRangePreset(MetricsQuery &query, RangePreset preset, qint64 nowNs);
 
 } // namespace tg
 

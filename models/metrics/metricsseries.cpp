@@ -49,7 +49,8 @@ void addInto(MetricsSeriesData &into, const MetricsSeriesData &from)
     }
     for (size_t i = 0; i < from.values.size(); ++i) {
         if (MetricsSeries::hasValue(from.values[i]))
-            into.values[i] = (MetricsSeries::hasValue(into.values[i]) ? into.values[i] : 0.0) + from.values[i];
+            into.values[i]
+                = (MetricsSeries::hasValue(into.values[i]) ? into.values[i] : 0.0) + from.values[i];
         if (i < from.samples.size())
             into.samples[i] += from.samples[i];
     }
@@ -148,11 +149,12 @@ void limitToTopN(MetricsSeries &result, int topN)
 {
     std::vector<MetricsSeriesData> &list = result.series;
     const bool byTotal = result.isAdditive();
-    std::stable_sort(list.begin(), list.end(), [byTotal](const MetricsSeriesData &a, const MetricsSeriesData &b) {
-        if (a.isOther != b.isOther)
-            return b.isOther; // "Other" last
-        return rankGreater(a, b, byTotal);
-    });
+    std::stable_sort(
+        list.begin(), list.end(), [byTotal](const MetricsSeriesData &a, const MetricsSeriesData &b) {
+            if (a.isOther != b.isOther)
+                return b.isOther; // "Other" last
+            return rankGreater(a, b, byTotal);
+        });
     topN = std::max(topN, 1);
     int regular = 0;
     for (const MetricsSeriesData &s : list)
@@ -229,9 +231,12 @@ MetricsSeries mergeMetricsSeries(const std::vector<MetricsSeries> &parts, const 
                     for (size_t i = 0; i < buckets; ++i) {
                         const double v = s.values[i];
                         const qint64 n = i < s.samples.size() ? s.samples[i] : 0;
-                        contribution.values[i] = MetricsSeries::hasValue(v) ? v * static_cast<double>(n) : 0.0;
+                        contribution.values[i]
+                            = MetricsSeries::hasValue(v) ? v * static_cast<double>(n) : 0.0;
                     }
-                    contribution.total = MetricsSeries::hasValue(s.total) ? s.total * static_cast<double>(s.totalSamples) : 0.0;
+                    contribution.total = MetricsSeries::hasValue(s.total)
+                        ? s.total * static_cast<double>(s.totalSamples)
+                        : 0.0;
                 }
                 if (it == byKey.constEnd()) {
                     byKey.insert(key, merged.series.size());
@@ -244,8 +249,10 @@ MetricsSeries mergeMetricsSeries(const std::vector<MetricsSeries> &parts, const 
         if (measure == Measure::ErrorRate) {
             for (MetricsSeriesData &s : merged.series) {
                 for (size_t i = 0; i < buckets; ++i)
-                    s.values[i] = s.samples[i] > 0 ? s.values[i] / static_cast<double>(s.samples[i]) : MetricsSeries::kNoValue;
-                s.total = s.totalSamples > 0 ? s.total / static_cast<double>(s.totalSamples) : MetricsSeries::kNoValue;
+                    s.values[i] = s.samples[i] > 0 ? s.values[i] / static_cast<double>(s.samples[i])
+                                                   : MetricsSeries::kNoValue;
+                s.total = s.totalSamples > 0 ? s.total / static_cast<double>(s.totalSamples)
+                                             : MetricsSeries::kNoValue;
             }
         }
         limitToTopN(merged, merged.query.topN);

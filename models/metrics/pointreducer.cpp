@@ -1,12 +1,12 @@
 #include "pointreducer.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 
 namespace tg {
 
-QList<QPointF> PointReducer::minMaxPerPixel(std::span<const QPointF> points, double xMin, double xMax, int columns)
+QList<QPointF> PointReducer::minMaxPerPixel(
+    std::span<const QPointF> points, double xMin, double xMax, int columns)
 {
     QList<QPointF> out;
     if (points.empty() || columns <= 0 || !(xMax > xMin))
@@ -21,17 +21,18 @@ QList<QPointF> PointReducer::minMaxPerPixel(std::span<const QPointF> points, dou
     if (last != points.end())
         ++last;
     const auto count = static_cast<size_t>(last - first);
-    if (count <= static_cast<size_t>(columns) * 4) {
+    if (count <= static_cast<size_t>(columns) * 2) {
         for (auto it = first; it != last; ++it) {
             if (!std::isnan(it->y()))
                 out.append(*it);
         }
         return out;
     }
-    out.reserve(static_cast<qsizetype>(columns) * 4 + 2);
+    out.reserve(static_cast<qsizetype>(columns) * 2 + 2);
     const double scale = columns / (xMax - xMin);
     auto columnOf = [&](double x) {
-        return std::clamp(static_cast<long long>(std::floor((x - xMin) * scale)), -1LL, static_cast<long long>(columns));
+        return std::clamp(
+            static_cast<long long>(std::floor((x - xMin) * scale)), -1LL, static_cast<long long>(columns));
     };
     auto it = first;
     while (it != last) {
@@ -40,25 +41,22 @@ QList<QPointF> PointReducer::minMaxPerPixel(std::span<const QPointF> points, dou
             continue;
         }
         const long long column = columnOf(it->x());
-        auto firstInColumn = it;
-        auto lastInColumn = it;
         auto lowest = it;
         auto highest = it;
         for (++it; it != last && columnOf(it->x()) == column; ++it) {
             if (std::isnan(it->y()))
                 continue;
-            lastInColumn = it;
             if (it->y() < lowest->y())
                 lowest = it;
             if (it->y() > highest->y())
                 highest = it;
         }
         // Emit in x order so the polyline stays monotonic in x.
-        std::array<std::span<const QPointF>::iterator, 4> picks { firstInColumn, lowest, highest, lastInColumn };
-        std::sort(picks.begin(), picks.end());
-        for (size_t i = 0; i < picks.size(); ++i) {
-            if (i == 0 || picks[i] != picks[i - 1])
-                out.append(*picks[i]);
+        if (lowest == highest) {
+            out.append(*lowest);
+        } else {
+            out.append(lowest < highest ? *lowest : *highest);
+            out.append(lowest < highest ? *highest : *lowest);
         }
     }
     return out;
@@ -105,7 +103,8 @@ QList<QPointF> PointReducer::lttb(std::span<const QPointF> points, int threshold
         qsizetype chosen = start;
         const QPointF pa = clean[a];
         for (qsizetype j = start; j < end; ++j) {
-            const double area = std::abs((pa.x() - avgX) * (clean[j].y() - pa.y()) - (pa.x() - clean[j].x()) * (avgY - pa.y()));
+            const double area = std::abs(
+                (pa.x() - avgX) * (clean[j].y() - pa.y()) - (pa.x() - clean[j].x()) * (avgY - pa.y()));
             if (area > best) {
                 best = area;
                 chosen = j;

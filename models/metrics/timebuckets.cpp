@@ -142,8 +142,8 @@ int TimeBuckets::indexOfSlow(qint64 ns) const
     if (m_width > 0) {
         // Calendar buckets differ from their nominal width by at most a DST hour, so the guess is
         // off by at most one either way.
-        auto i = static_cast<size_t>(std::min<qint64>((ns - m_edges.front()) / m_width,
-            static_cast<qint64>(m_edges.size()) - 2));
+        auto i = static_cast<size_t>(
+            std::min<qint64>((ns - m_edges.front()) / m_width, static_cast<qint64>(m_edges.size()) - 2));
         while (i > 0 && m_edges[i] > ns)
             --i;
         while (i + 2 < m_edges.size() && m_edges[i + 1] <= ns)

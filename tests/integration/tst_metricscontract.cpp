@@ -79,8 +79,8 @@ private Q_SLOTS:
         m_prism.setProcessChannelMode(QProcess::MergedChannels);
         connect(&m_prism, &QProcess::readyRead, this, [this] { m_log += m_prism.readAll(); });
         m_prism.start(kPrism,
-            { QStringLiteral("mock"), QStringLiteral("--errors"), QStringLiteral("-h"), QStringLiteral("127.0.0.1"),
-                QStringLiteral("-p"), QString::number(port), kSpec });
+            { QStringLiteral("mock"), QStringLiteral("--errors"), QStringLiteral("-h"),
+                QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(port), kSpec });
         QVERIFY2(m_prism.waitForStarted(20'000), qPrintable(m_prism.errorString()));
         QElapsedTimer timer;
         timer.start();
@@ -106,14 +106,22 @@ private Q_SLOTS:
         QTest::addColumn<int>("measure");
         QTest::addColumn<int>("groupBy");
         QTest::addColumn<int>("granularity");
-        QTest::addRow("cost by model per day") << int(Measure::Cost) << int(Dimension::Model) << int(Granularity::Day);
-        QTest::addRow("cost by trace name per hour") << int(Measure::Cost) << int(Dimension::TraceName) << int(Granularity::Hour);
-        QTest::addRow("tokens per minute") << int(Measure::Tokens) << int(Dimension::None) << int(Granularity::Minute);
-        QTest::addRow("latency percentiles per week") << int(Measure::Latency) << int(Dimension::None) << int(Granularity::Week);
-        QTest::addRow("p95 by environment") << int(Measure::Latency) << int(Dimension::Environment) << int(Granularity::Day);
-        QTest::addRow("traces by tag, total") << int(Measure::TraceCount) << int(Dimension::Tag) << int(Granularity::Total);
-        QTest::addRow("errors per day") << int(Measure::ErrorCount) << int(Dimension::None) << int(Granularity::Day);
-        QTest::addRow("error rate by model") << int(Measure::ErrorRate) << int(Dimension::Model) << int(Granularity::Day);
+        QTest::addRow("cost by model per day")
+            << int(Measure::Cost) << int(Dimension::Model) << int(Granularity::Day);
+        QTest::addRow("cost by trace name per hour")
+            << int(Measure::Cost) << int(Dimension::TraceName) << int(Granularity::Hour);
+        QTest::addRow("tokens per minute")
+            << int(Measure::Tokens) << int(Dimension::None) << int(Granularity::Minute);
+        QTest::addRow("latency percentiles per week")
+            << int(Measure::Latency) << int(Dimension::None) << int(Granularity::Week);
+        QTest::addRow("p95 by environment")
+            << int(Measure::Latency) << int(Dimension::Environment) << int(Granularity::Day);
+        QTest::addRow("traces by tag, total")
+            << int(Measure::TraceCount) << int(Dimension::Tag) << int(Granularity::Total);
+        QTest::addRow("errors per day")
+            << int(Measure::ErrorCount) << int(Dimension::None) << int(Granularity::Day);
+        QTest::addRow("error rate by model")
+            << int(Measure::ErrorRate) << int(Dimension::Model) << int(Granularity::Day);
     }
 
     void everyChartShapeValidates()
@@ -135,10 +143,13 @@ private Q_SLOTS:
         QVERIFY(buckets);
         const auto object = MetricsApiQuery::build(q, buckets->granularity());
         QVERIFY(object);
-        HttpMetricsTransport transport(&m_network, m_host, QStringLiteral("pk-lf-test"), QStringLiteral("sk-lf-test"));
+        HttpMetricsTransport transport(
+            &m_network, m_host, QStringLiteral("pk-lf-test"), QStringLiteral("sk-lf-test"));
         const MetricsFetchResult r = fetch(transport, MetricsApiQuery::toText(*object));
-        QVERIFY2(r.status == 200, qPrintable(QStringLiteral("HTTP %1: %2 %3").arg(r.status).arg(QString::fromUtf8(r.body),
-                                      QString::fromUtf8(header(r, "sl-violations")))));
+        QVERIFY2(r.status == 200,
+            qPrintable(QStringLiteral("HTTP %1: %2 %3")
+                           .arg(r.status)
+                           .arg(QString::fromUtf8(r.body), QString::fromUtf8(header(r, "sl-violations")))));
         QVERIFY2(!hasHeader(r, "sl-violations"), header(r, "sl-violations").constData());
         const MetricsSeries series = MetricsApiQuery::parse(r.body, q, *buckets);
         QVERIFY2(series.error.isEmpty(), qPrintable(series.error + u' ' + QString::fromUtf8(r.body)));
@@ -167,7 +178,8 @@ private Q_SLOTS:
         QString error;
         auto store = TraceStore::open(options, &error);
         QVERIFY2(store, qPrintable(error));
-        store->ensureSource(SourceKind::Langfuse, QStringLiteral("langfuse:prism/p"), QStringLiteral("Prism"));
+        store->ensureSource(
+            SourceKind::Langfuse, QStringLiteral("langfuse:prism/p"), QStringLiteral("Prism"));
         MetricsProvider provider(store->readerPool());
         provider.setTransportFactory([this](const Source &) {
             return std::make_shared<HttpMetricsTransport>(

@@ -20,8 +20,8 @@ constexpr qint64 kHour = 3600 * kS;
 // 2026-03-28 00:00 in Berlin (CET) = 2026-03-27T23:00Z. Berlin's DST starts on 2026-03-29.
 constexpr qint64 kBase = 1'774'652'400LL * kS;
 
-ObservationRecord obs(const QString &id, const QString &trace, ObservationType type, qint64 start, qint64 durationMs,
-    const QString &model = {}, double cost = 0.0)
+ObservationRecord obs(const QString &id, const QString &trace, ObservationType type, qint64 start,
+    qint64 durationMs, const QString &model = {}, double cost = 0.0)
 {
     ObservationRecord o;
     o.id = id;
@@ -95,7 +95,8 @@ class TestLocalAggregator : public QObject
         QCOMPARE(actual.size(), expected.size());
         for (size_t i = 0; i < actual.size(); ++i) {
             if (std::isnan(expected[i]))
-                QVERIFY2(std::isnan(actual[i]), qPrintable(QStringLiteral("bucket %1 should be empty").arg(i)));
+                QVERIFY2(
+                    std::isnan(actual[i]), qPrintable(QStringLiteral("bucket %1 should be empty").arg(i)));
             else
                 QVERIFY2(std::abs(actual[i] - expected[i]) < 1e-9,
                     qPrintable(QStringLiteral("bucket %1: %2 != %3").arg(i).arg(actual[i]).arg(expected[i])));
@@ -108,15 +109,18 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         m_store = test::openTempStore(m_dir);
         QVERIFY(m_store);
-        m_sourceA = m_store->ensureSource(SourceKind::LocalReceiver, QStringLiteral("a"), QStringLiteral("Alpha"));
+        m_sourceA
+            = m_store->ensureSource(SourceKind::LocalReceiver, QStringLiteral("a"), QStringLiteral("Alpha"));
         m_sourceB = m_store->ensureSource(SourceKind::Demo, QStringLiteral("b"), QStringLiteral("Beta"));
 
         WriteBatch a;
         a.sourceId = m_sourceA;
         // t1: 03-28, two generations and a root span; trace latency 1.3 s.
-        a.traces.push_back(trace(QStringLiteral("t1"), QStringLiteral("chat"), kBase + kHour, QStringLiteral("u1"),
-            QStringLiteral("production"), { QStringLiteral("beta"), QStringLiteral("eu") }));
-        ObservationRecord o1 = obs(QStringLiteral("o1"), QStringLiteral("t1"), ObservationType::Generation, kBase + kHour, 100, kGpt4o, 1.0);
+        a.traces.push_back(
+            trace(QStringLiteral("t1"), QStringLiteral("chat"), kBase + kHour, QStringLiteral("u1"),
+                QStringLiteral("production"), { QStringLiteral("beta"), QStringLiteral("eu") }));
+        ObservationRecord o1 = obs(QStringLiteral("o1"), QStringLiteral("t1"), ObservationType::Generation,
+            kBase + kHour, 100, kGpt4o, 1.0);
         o1.usage.set(QStringLiteral("input"), 100);
         o1.usage.set(QStringLiteral("input_cached_tokens"), 40);
         o1.usage.set(QStringLiteral("output"), 50);
@@ -127,26 +131,31 @@ private Q_SLOTS:
         o2.usage.set(QStringLiteral("input"), 10);
         o2.usage.set(QStringLiteral("output"), 5);
         a.observations.push_back(o2);
-        a.observations.push_back(obs(QStringLiteral("o3"), QStringLiteral("t1"), ObservationType::Span, kBase + kHour, 1000));
+        a.observations.push_back(
+            obs(QStringLiteral("o3"), QStringLiteral("t1"), ObservationType::Span, kBase + kHour, 1000));
         // t2: 03-29 (the 23-hour day), an error; trace latency 400 ms.
-        a.traces.push_back(trace(QStringLiteral("t2"), QStringLiteral("chat"), kBase + 26 * kHour, QStringLiteral("u2"),
-            QStringLiteral("staging")));
-        ObservationRecord o4 = obs(QStringLiteral("o4"), QStringLiteral("t2"), ObservationType::Generation, kBase + 26 * kHour, 200, kGpt4o, 0.5);
+        a.traces.push_back(trace(QStringLiteral("t2"), QStringLiteral("chat"), kBase + 26 * kHour,
+            QStringLiteral("u2"), QStringLiteral("staging")));
+        ObservationRecord o4 = obs(QStringLiteral("o4"), QStringLiteral("t2"), ObservationType::Generation,
+            kBase + 26 * kHour, 200, kGpt4o, 0.5);
         o4.level = Level::Error;
         o4.usage.set(QStringLiteral("input"), 20);
         o4.usage.set(QStringLiteral("output"), 10);
         a.observations.push_back(o4);
-        a.observations.push_back(obs(QStringLiteral("o5"), QStringLiteral("t2"), ObservationType::Span, kBase + 26 * kHour, 400));
+        a.observations.push_back(
+            obs(QStringLiteral("o5"), QStringLiteral("t2"), ObservationType::Span, kBase + 26 * kHour, 400));
         // t3: 03-31T00:00Z, 02:00 in Berlin.
-        a.traces.push_back(trace(QStringLiteral("t3"), QStringLiteral("search"), kBase + 73 * kHour, QStringLiteral("u1"),
-            QStringLiteral("production"), { QStringLiteral("eu") }));
+        a.traces.push_back(trace(QStringLiteral("t3"), QStringLiteral("search"), kBase + 73 * kHour,
+            QStringLiteral("u1"), QStringLiteral("production"), { QStringLiteral("eu") }));
         a.observations.push_back(obs(QStringLiteral("o6"), QStringLiteral("t3"), ObservationType::Generation,
             kBase + 73 * kHour, 50, QStringLiteral("gpt-4o-mini"), 0.25));
         // t5: 03-27T23:30Z: the 27th in UTC, the 28th in Berlin. No user, environment or model.
-        a.traces.push_back(trace(QStringLiteral("t5"), QStringLiteral("batch"), kBase + 30 * 60 * kS, {}, {}));
-        a.observations.push_back(obs(QStringLiteral("o8"), QStringLiteral("t5"), ObservationType::Span, kBase + 30 * 60 * kS, 10));
+        a.traces.push_back(
+            trace(QStringLiteral("t5"), QStringLiteral("batch"), kBase + 30 * 60 * kS, {}, {}));
         a.observations.push_back(
-            obs(QStringLiteral("o9"), QStringLiteral("t5"), ObservationType::Generation, kBase + 30 * 60 * kS, 10, {}, 0.1));
+            obs(QStringLiteral("o8"), QStringLiteral("t5"), ObservationType::Span, kBase + 30 * 60 * kS, 10));
+        a.observations.push_back(obs(QStringLiteral("o9"), QStringLiteral("t5"), ObservationType::Generation,
+            kBase + 30 * 60 * kS, 10, {}, 0.1));
         QVERIFY(test::commit(*m_store, a));
 
         WriteBatch b;
@@ -258,7 +267,8 @@ private Q_SLOTS:
         QCOMPARE(r.series[0].key, kGpt4o); // most samples: 100, 700 | 200
         compareValues(r.series[0].values, { 670, 200, MetricsSeries::kNoValue, MetricsSeries::kNoValue });
         QVERIFY(r.series[1].isOther); // claude 300, none 10 | - | - | mini 50
-        compareValues(r.series[1].values, { 300 - 0.05 * 290, MetricsSeries::kNoValue, MetricsSeries::kNoValue, 50 });
+        compareValues(
+            r.series[1].values, { 300 - 0.05 * 290, MetricsSeries::kNoValue, MetricsSeries::kNoValue, 50 });
     }
 
     void observationLatencyIncludesSpans()
@@ -432,8 +442,9 @@ private Q_SLOTS:
             batch.traces.push_back(trace(tid, QStringLiteral("n%1").arg(t % 7), kBase + t * 600 * kS,
                 QStringLiteral("u%1").arg(t % 5), QStringLiteral("production")));
             for (int i = 0; i < 10; ++i)
-                batch.observations.push_back(obs(QStringLiteral("%1-%2").arg(tid).arg(i), tid, ObservationType::Generation,
-                    kBase + t * 600 * kS + i * kS, (t * 37 + i * 11) % 900, models[(t + i) % 3], 0.001 * (i + 1)));
+                batch.observations.push_back(obs(QStringLiteral("%1-%2").arg(tid).arg(i), tid,
+                    ObservationType::Generation, kBase + t * 600 * kS + i * kS, (t * 37 + i * 11) % 900,
+                    models[(t + i) % 3], 0.001 * (i + 1)));
         }
         QVERIFY(test::commit(*store, batch));
         LocalAggregator parallel(store->readerPool());

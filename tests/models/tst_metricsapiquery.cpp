@@ -49,12 +49,13 @@ private Q_SLOTS:
         const auto object = MetricsApiQuery::build(q, Granularity::Day);
         QVERIFY(object);
         QCOMPARE(MetricsApiQuery::toText(*object),
-            QByteArray(R"({"config":{"row_limit":1000},"dimensions":[{"field":"providedModelName"}],)"
-                       R"("filters":[{"column":"environment","operator":"any of","type":"stringOptions","value":["production"]},)"
-                       R"({"column":"tags","operator":"any of","type":"arrayOptions","value":["beta"]}],)"
-                       R"("fromTimestamp":"2026-05-31T00:00:00.000Z","metrics":[{"aggregation":"sum","measure":"totalCost"}],)"
-                       R"("orderBy":null,"timeDimension":{"granularity":"day"},"toTimestamp":"2026-06-03T00:00:00.000Z",)"
-                       R"("view":"observations"})"));
+            QByteArray(
+                R"({"config":{"row_limit":1000},"dimensions":[{"field":"providedModelName"}],)"
+                R"("filters":[{"column":"environment","operator":"any of","type":"stringOptions","value":["production"]},)"
+                R"({"column":"tags","operator":"any of","type":"arrayOptions","value":["beta"]}],)"
+                R"("fromTimestamp":"2026-05-31T00:00:00.000Z","metrics":[{"aggregation":"sum","measure":"totalCost"}],)"
+                R"("orderBy":null,"timeDimension":{"granularity":"day"},"toTimestamp":"2026-06-03T00:00:00.000Z",)"
+                R"("view":"observations"})"));
     }
 
     void latencyPercentilesQuery()
@@ -65,17 +66,23 @@ private Q_SLOTS:
         QVERIFY(object);
         const QJsonArray metrics = object->value(QStringLiteral("metrics")).toArray();
         QCOMPARE(metrics.size(), 4);
-        QCOMPARE(metrics[0].toObject().value(QStringLiteral("aggregation")).toString(), QStringLiteral("p50"));
-        QCOMPARE(metrics[3].toObject().value(QStringLiteral("aggregation")).toString(), QStringLiteral("p99"));
-        QCOMPARE(metrics[2].toObject().value(QStringLiteral("measure")).toString(), QStringLiteral("latency"));
+        QCOMPARE(
+            metrics[0].toObject().value(QStringLiteral("aggregation")).toString(), QStringLiteral("p50"));
+        QCOMPARE(
+            metrics[3].toObject().value(QStringLiteral("aggregation")).toString(), QStringLiteral("p99"));
+        QCOMPARE(
+            metrics[2].toObject().value(QStringLiteral("measure")).toString(), QStringLiteral("latency"));
         const QJsonArray filters = object->value(QStringLiteral("filters")).toArray();
         QCOMPARE(filters.size(), 1);
         QCOMPARE(filters[0].toObject().value(QStringLiteral("column")).toString(), QStringLiteral("type"));
-        QCOMPARE(object->value(QStringLiteral("timeDimension")).toObject().value(QStringLiteral("granularity")).toString(),
+        QCOMPARE(object->value(QStringLiteral("timeDimension"))
+                     .toObject()
+                     .value(QStringLiteral("granularity"))
+                     .toString(),
             QStringLiteral("hour"));
         QCOMPARE(MetricsApiQuery::metricKeys(q),
-            (QStringList { QStringLiteral("p50_latency"), QStringLiteral("p90_latency"), QStringLiteral("p95_latency"),
-                QStringLiteral("p99_latency") }));
+            (QStringList { QStringLiteral("p50_latency"), QStringLiteral("p90_latency"),
+                QStringLiteral("p95_latency"), QStringLiteral("p99_latency") }));
     }
 
     void traceMeasuresUseRootObservations()
@@ -170,10 +177,13 @@ private Q_SLOTS:
         MetricsQuery q = daily(Measure::Cost, Dimension::Tag);
         q.granularity = Granularity::Total;
         auto buckets = TimeBuckets::forQuery(q);
-        MetricsSeries r = MetricsApiQuery::parse(body(R"({"data":[{"tags":["a","b"],"sum_totalCost":2},{"tags":[],"sum_totalCost":1}]})"), q, *buckets);
+        MetricsSeries r = MetricsApiQuery::parse(
+            body(R"({"data":[{"tags":["a","b"],"sum_totalCost":2},{"tags":[],"sum_totalCost":1}]})"), q,
+            *buckets);
         QCOMPARE(r.series.size(), size_t(3));
         q.groupBy = Dimension::Source;
-        r = MetricsApiQuery::parse(body(R"({"data":[{"sum_totalCost":2}]})"), q, *buckets, QStringLiteral("7"), QStringLiteral("Prod"));
+        r = MetricsApiQuery::parse(body(R"({"data":[{"sum_totalCost":2}]})"), q, *buckets,
+            QStringLiteral("7"), QStringLiteral("Prod"));
         QCOMPARE(r.series.size(), size_t(1));
         QCOMPARE(r.series[0].key, QStringLiteral("7"));
         QCOMPARE(r.series[0].label, QStringLiteral("Prod"));
@@ -187,7 +197,8 @@ private Q_SLOTS:
         QVERIFY(!MetricsApiQuery::parse("[1,2]", q, *buckets).error.isEmpty());
         QVERIFY(!MetricsApiQuery::parse(R"({"data":{}})", q, *buckets).error.isEmpty());
         // Rows that are not objects or carry junk are skipped, not fatal.
-        const MetricsSeries r = MetricsApiQuery::parse(R"({"data":[1,"x",{"sum_totalCost":{"a":1}}]})", q, *buckets);
+        const MetricsSeries r
+            = MetricsApiQuery::parse(R"({"data":[1,"x",{"sum_totalCost":{"a":1}}]})", q, *buckets);
         QVERIFY(r.error.isEmpty());
         QCOMPARE(r.series[0].total, 0.0);
     }

@@ -77,11 +77,14 @@ class TestMetricsProvider : public QObject
     {
         std::optional<MetricsSeries> result;
         bool inside = true;
-        provider.request(q, [&](const MetricsSeries &r) {
-            if (inside)
-                qWarning("callback ran inside request()");
-            result = r;
-        }, background);
+        provider.request(
+            q,
+            [&](const MetricsSeries &r) {
+                if (inside)
+                    qWarning("callback ran inside request()");
+                result = r;
+            },
+            background);
         inside = false;
         if (!QTest::qWaitFor([&] { return result.has_value(); }, 10000))
             qWarning("no result");
@@ -102,8 +105,10 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_store = test::openTempStore(m_dir);
-        m_local = m_store->ensureSource(SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local"));
-        m_remote = m_store->ensureSource(SourceKind::Langfuse, QStringLiteral("langfuse:c1/p1"), QStringLiteral("Prod"));
+        m_local = m_store->ensureSource(
+            SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local"));
+        m_remote = m_store->ensureSource(
+            SourceKind::Langfuse, QStringLiteral("langfuse:c1/p1"), QStringLiteral("Prod"));
         for (const auto &[source, cost] : { std::pair { m_local, 1.0 }, std::pair { m_remote, 0.5 } }) {
             WriteBatch b;
             b.sourceId = source;
@@ -147,7 +152,8 @@ private Q_SLOTS:
         QCOMPARE(r.series[0].total, 10.0);
         QCOMPARE(budget.count(), 1);
         QCOMPARE(p->budget().remaining(transport->budgetKey(), true, m_now), 99);
-        QCOMPARE(p->budgetSummary(), QStringList { QStringLiteral("Prod: 99 of 100 metrics-API calls left this day (estimated)") });
+        QCOMPARE(p->budgetSummary(),
+            QStringList { QStringLiteral("Prod: 99 of 100 metrics-API calls left this day (estimated)") });
 
         // A minute later the same relative chart hits the cache: no call.
         m_now += 60 * kS;
@@ -179,14 +185,16 @@ private Q_SLOTS:
     void notFoundFallsBackToLocalAndIsRemembered()
     {
         auto transport = std::make_shared<FakeTransport>();
-        transport->replies.push_back(reply(404, R"({"message":"only available in a Langfuse v4 write mode"})"));
+        transport->replies.push_back(
+            reply(404, R"({"message":"only available in a Langfuse v4 write mode"})"));
         auto p = provider(transport);
         MetricsQuery q = costQuery({ m_remote });
         q.groupBy = Dimension::Model;
         MetricsSeries r = ask(*p, q);
         QCOMPARE(r.origin, MetricsOrigin::LocalFallback);
         QCOMPARE(r.series[0].total, 0.5);
-        QVERIFY2(r.notice.contains(QLatin1String("no metrics API v2")) && r.notice.contains(QLatin1String("local copy")),
+        QVERIFY2(r.notice.contains(QLatin1String("no metrics API v2"))
+                && r.notice.contains(QLatin1String("local copy")),
             qPrintable(r.notice));
         q.groupBy = Dimension::TraceName;
         r = ask(*p, q);
@@ -268,7 +276,8 @@ private Q_SLOTS:
         MetricsQuery bySource = costQuery();
         bySource.groupBy = Dimension::Source;
         bySource.granularity = Granularity::Hour;
-        transport->replies.push_back(reply(200, R"({"data":[{"sum_totalCost":3,"time_dimension":"2026-05-28T20:00:00.000Z"}]})"));
+        transport->replies.push_back(
+            reply(200, R"({"data":[{"sum_totalCost":3,"time_dimension":"2026-05-28T20:00:00.000Z"}]})"));
         r = ask(*p, bySource);
         QCOMPARE(r.series.size(), size_t(2));
         QCOMPARE(r.series[0].label, QStringLiteral("Prod"));

@@ -210,7 +210,8 @@ private Q_SLOTS:
         b.series.push_back(series(QStringLiteral("claude"), { 4, 0 }));
         b.origin = MetricsOrigin::Remote;
         b.notice = QStringLiteral("from the API");
-        const MetricsSeries m = mergeMetricsSeries({ a, b }, { QStringLiteral("Local"), QStringLiteral("Prod") });
+        const MetricsSeries m
+            = mergeMetricsSeries({ a, b }, { QStringLiteral("Local"), QStringLiteral("Prod") });
         QCOMPARE(m.origin, MetricsOrigin::Mixed);
         QCOMPARE(m.notice, QStringLiteral("from the API"));
         QCOMPARE(m.series.size(), size_t(2));
@@ -241,7 +242,8 @@ private Q_SLOTS:
         a.series.push_back(series(QStringLiteral("p95"), { 100, 200 }));
         MetricsSeries b = twoBuckets(Measure::Latency);
         b.series.push_back(series(QStringLiteral("p95"), { 300, MetricsSeries::kNoValue }));
-        const MetricsSeries m = mergeMetricsSeries({ a, b }, { QStringLiteral("Local"), QStringLiteral("Prod") });
+        const MetricsSeries m
+            = mergeMetricsSeries({ a, b }, { QStringLiteral("Local"), QStringLiteral("Prod") });
         QCOMPARE(m.series.size(), size_t(2));
         QCOMPARE(m.series[0].label, QStringLiteral("Local · p95"));
         QCOMPARE(m.series[1].label, QStringLiteral("Prod · p95"));

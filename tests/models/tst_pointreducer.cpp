@@ -42,11 +42,9 @@ private Q_SLOTS:
         points[77'777].setY(-5000);
         const int columns = 800;
         const QList<QPointF> out = PointReducer::minMaxPerPixel(points, 0, 99'999, columns);
-        QVERIFY(out.size() <= columns * 4 + 2);
+        QVERIFY(out.size() <= 2 * (columns + 2));
         QVERIFY(out.size() >= columns);
         QVERIFY(sortedByX(out));
-        QCOMPARE(out.front(), points.front());
-        QCOMPARE(out.back(), points.back());
         // Per column, the reduced min and max equal the full data's.
         const double scale = columns / 99'999.0;
         std::vector<double> fullMin(columns + 1, 1e300), fullMax(columns + 1, -1e300);
@@ -72,7 +70,7 @@ private Q_SLOTS:
         QVERIFY(sortedByX(out));
         QCOMPARE(out.front().x(), 4999.0); // one point left of the window
         QCOMPARE(out.back().x(), 6001.0); // one right of it
-        QVERIFY(out.size() <= 402);
+        QVERIFY(out.size() <= 2 * (100 + 2)); // plus the neighbour columns on both sides
     }
 
     void shortSeriesPassThroughWithoutGaps()

@@ -37,7 +37,8 @@ private Q_SLOTS:
         QTest::qWait(150); // the trailing one
         QVERIFY2(spy.count() >= 8 && spy.count() <= 11, qPrintable(QString::number(spy.count())));
         for (qsizetype i = 1; i < firedAt.size(); ++i)
-            QVERIFY2(firedAt[i] - firedAt[i - 1] >= 95, qPrintable(QString::number(firedAt[i] - firedAt[i - 1])));
+            QVERIFY2(
+                firedAt[i] - firedAt[i - 1] >= 95, qPrintable(QString::number(firedAt[i] - firedAt[i - 1])));
     }
 
     void aQuietPeriodFiresPromptly()

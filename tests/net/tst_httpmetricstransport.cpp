@@ -63,8 +63,10 @@ private Q_SLOTS:
     {
         Responder responder("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-RateLimit-Limit: 500\r\n"
                             "X-RateLimit-Remaining: 123\r\nContent-Length: 11\r\n\r\n{\"data\":[]}");
-        HttpMetricsTransport transport(&m_network, responder.url(), QStringLiteral("pk-lf-1"), QStringLiteral("sk-lf-2"));
-        const QByteArray query = R"({"view":"observations","filters":[{"column":"tags","value":["a&b=c d+é"]}]})";
+        HttpMetricsTransport transport(
+            &m_network, responder.url(), QStringLiteral("pk-lf-1"), QStringLiteral("sk-lf-2"));
+        const QByteArray query
+            = R"({"view":"observations","filters":[{"column":"tags","value":["a&b=c d+é"]}]})";
         const MetricsFetchResult r = fetchOnce(transport, query);
         QCOMPARE(r.status, 200);
         QCOMPARE(r.body, QByteArray("{\"data\":[]}"));
@@ -74,7 +76,8 @@ private Q_SLOTS:
 
         const QByteArray head = responder.request;
         QVERIFY2(head.startsWith("GET /base/api/public/v2/metrics?query="), head.constData());
-        QVERIFY(head.contains(QByteArray("Authorization: Basic " + QByteArray("pk-lf-1:sk-lf-2").toBase64())));
+        QVERIFY(
+            head.contains(QByteArray("Authorization: Basic " + QByteArray("pk-lf-1:sk-lf-2").toBase64())));
         const QByteArray target = head.mid(4, head.indexOf(" HTTP/1.1") - 4);
         const QUrlQuery parsed(QUrl(QString::fromLatin1(target)).query(QUrl::FullyEncoded));
         QCOMPARE(parsed.queryItemValue(QStringLiteral("query"), QUrl::FullyDecoded).toUtf8(), query);
@@ -83,10 +86,12 @@ private Q_SLOTS:
 
     void reportsRateLimits()
     {
-        Responder responder("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 17\r\nX-RateLimit-Remaining: 0\r\n"
-                            "X-RateLimit-Reset: Fri Aug 22 2026 10:00:00 GMT+0000 (Coordinated Universal Time)\r\n"
-                            "Content-Length: 2\r\n\r\n{}");
-        HttpMetricsTransport transport(&m_network, responder.url(), QStringLiteral("pk"), QStringLiteral("sk"));
+        Responder responder(
+            "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 17\r\nX-RateLimit-Remaining: 0\r\n"
+            "X-RateLimit-Reset: Fri Aug 22 2026 10:00:00 GMT+0000 (Coordinated Universal Time)\r\n"
+            "Content-Length: 2\r\n\r\n{}");
+        HttpMetricsTransport transport(
+            &m_network, responder.url(), QStringLiteral("pk"), QStringLiteral("sk"));
         const MetricsFetchResult r = fetchOnce(transport, "{}");
         QCOMPARE(r.status, 429);
         QCOMPARE(r.retryAfterSeconds, 17);
@@ -122,8 +127,8 @@ private Q_SLOTS:
         QVERIFY(HttpMetricsTransport::isCloudHost(QUrl(QStringLiteral("https://us.cloud.langfuse.com/"))));
         QVERIFY(!HttpMetricsTransport::isCloudHost(QUrl(QStringLiteral("https://langfuse.example.com"))));
         QVERIFY(!HttpMetricsTransport::isCloudHost(QUrl(QStringLiteral("https://notlangfuse.com"))));
-        HttpMetricsTransport t(&m_network, QUrl(QStringLiteral("https://cloud.langfuse.com/")), QStringLiteral("pk-lf-1"),
-            QStringLiteral("sk-lf-2"));
+        HttpMetricsTransport t(&m_network, QUrl(QStringLiteral("https://cloud.langfuse.com/")),
+            QStringLiteral("pk-lf-1"), QStringLiteral("sk-lf-2"));
         QCOMPARE(t.budgetKey(), QStringLiteral("https://cloud.langfuse.com|pk-lf-1"));
         QVERIFY(t.isCloud());
     }
@@ -131,8 +136,8 @@ private Q_SLOTS:
     void missingNetworkFailsLater()
     {
         auto *network = new QNetworkAccessManager;
-        HttpMetricsTransport transport(network, QUrl(QStringLiteral("http://127.0.0.1:1")), QStringLiteral("pk"),
-            QStringLiteral("sk"));
+        HttpMetricsTransport transport(
+            network, QUrl(QStringLiteral("http://127.0.0.1:1")), QStringLiteral("pk"), QStringLiteral("sk"));
         delete network;
         bool called = false;
         transport.fetch("{}", [&](const MetricsFetchResult &r) {
