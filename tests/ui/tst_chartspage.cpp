@@ -23,6 +23,7 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QTimer>
 
 using namespace tg;
 
@@ -129,6 +130,11 @@ private Q_SLOTS:
         QVERIFY(value > 0);
         const QPointF scene = view->chart()->mapToPosition(QPointF(bucket, value / 2), bars);
         const QPoint at = view->mapFromScene(scene);
+        QSignalSpy hovered(view, &MetricsChartView::pointHovered);
+        QTest::mouseMove(view->viewport(), at);
+        QTRY_VERIFY(hovered.count() > 0);
+        QCOMPARE(hovered.last().at(0).toInt(), bucket);
+        QCOMPARE(hovered.last().at(1).toInt(), 0);
         QSignalSpy requested(&page, &ChartsPage::tracesRequested);
         QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, at);
         QTRY_COMPARE(requested.count(), 1);
@@ -178,6 +184,88 @@ private Q_SLOTS:
         QCOMPARE(page.chartView()->metrics().series.size(), size_t(2));
         QTest::qWait(100);
         test::saveScreenshot(page, QStringLiteral("chartspage-error-rate-by-project.png"));
+    }
+
+    void zonesAreSelectable()
+    {
+        ChartsPage page(m_store.get(), m_provider.get());
+        MetricsQuery q = weekQuery();
+        q.timeZone = "America/New_York";
+        page.setQuery(q);
+        QCOMPARE(page.query(0).timeZone, QByteArray("America/New_York"));
+        q.timeZone = "UTC";
+        page.setQuery(q);
+        QCOMPARE(page.query(0).timeZone, QByteArray("UTC"));
+        q.timeZone.clear();
+        page.setQuery(q);
+        QVERIFY(page.query(0).timeZone.isEmpty());
+    }
+
+    void stateSurvivesARestart()
+    {
+        MetricsQuery q = weekQuery();
+        q.measure = Measure::Latency;
+        q.latencyScope = LatencyScope::Observations;
+        q.percentile = Percentile::P99;
+        q.groupBy = Dimension::Environment;
+        q.sourceIds = { m_staging };
+        q.timeZone = "Europe/Berlin";
+        {
+            ChartsPage page(m_store.get(), m_provider.get());
+            QTRY_VERIFY(page.sourcePicker()->sources().size() >= 2);
+            page.setQuery(q, RangePreset::Last24Hours);
+            page.saveState(QStringLiteral("testCharts"));
+        }
+        ChartsPage page(m_store.get(), m_provider.get());
+        QTRY_VERIFY(page.sourcePicker()->sources().size() >= 2);
+        page.restoreState(QStringLiteral("testCharts"));
+        const MetricsQuery back = page.query(m_end);
+        QCOMPARE(back.measure, q.measure);
+        QCOMPARE(back.latencyScope, q.latencyScope);
+        QCOMPARE(back.percentile, q.percentile);
+        QCOMPARE(back.groupBy, q.groupBy);
+        QCOMPARE(back.sourceIds, q.sourceIds);
+        QCOMPARE(back.timeZone, q.timeZone);
+        QCOMPARE(back.toNs - back.fromNs, kDay); // the relative preset, not the old window
+    }
+
+    void fallbackIsAnnounced()
+    {
+        // A "remote" project whose server has no metrics API v2: the page says it used local data.
+        class NotFound : public MetricsTransport
+        {
+        public:
+            QString budgetKey() const override { return QStringLiteral("https://cloud.langfuse.com|pk"); }
+            bool isCloud() const override { return true; }
+            void fetch(const QByteArray &, std::function<void(const MetricsFetchResult &)> done) override
+            {
+                QTimer::singleShot(0, [done] {
+                    MetricsFetchResult r;
+                    r.status = 404;
+                    done(r);
+                });
+            }
+        };
+        const qint64 remote = m_store->ensureSource(
+            SourceKind::Langfuse, QStringLiteral("langfuse:x/y"), QStringLiteral("Cloud project"));
+        MetricsProvider provider(m_store->readerPool());
+        provider.setTransportFactory([](const Source &s) -> std::shared_ptr<MetricsTransport> {
+            return s.kind == SourceKind::Langfuse ? std::make_shared<NotFound>() : nullptr;
+        });
+        ChartsPage page(m_store.get(), &provider);
+        page.resize(1000, 600);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        MetricsQuery q = weekQuery();
+        q.sourceIds = { remote };
+        const int before = page.completedRefreshes();
+        page.setQuery(q);
+        QVERIFY(waitForUpdate(page, before));
+        const QString notice = page.noticeLabel()->text();
+        QVERIFY2(notice.contains(QLatin1String("metrics API unavailable")), qPrintable(notice));
+        QVERIFY2(notice.contains(QLatin1String("no metrics API v2")), qPrintable(notice));
+        QVERIFY2(notice.contains(QLatin1String("99 of 100")), qPrintable(notice)); // the budget line
+        QVERIFY(m_store->removeSource(remote));
     }
 
     void exportsPngSvgAndCsv()

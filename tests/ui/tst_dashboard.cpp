@@ -11,11 +11,13 @@
 #include "metrics/metricsprovider.h"
 
 #include <QLabel>
+#include <QMenu>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QToolButton>
 
 using namespace tg;
 
@@ -145,6 +147,52 @@ private Q_SLOTS:
         QCOMPARE(restored.tileWidgets().size(), 8);
         restored.resetLayout();
         QCOMPARE(restored.tiles(), DashboardTileSpec::defaults());
+    }
+
+    void tilesCanHaveTheirOwnSources()
+    {
+        QSettings().remove(QStringLiteral("dashboard"));
+        Dashboard dashboard(m_store.get(), m_provider.get());
+        QSignalSpy refreshed(&dashboard, &Dashboard::refreshed);
+        dashboard.resize(1440, 900);
+        dashboard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dashboard));
+        QTRY_COMPARE(dashboard.sourcePicker()->sources().size(), size_t(3));
+        QVERIFY(waitForRefresh(dashboard, refreshed, 0));
+        const qint64 staging = dashboard.sourcePicker()->sources().at(1).id;
+        const int before = refreshed.count();
+        dashboard.setTileSources(4, { staging });
+        QVERIFY(waitForRefresh(dashboard, refreshed, before));
+        QCOMPARE(dashboard.tiles()[4].sources, QList<qint64> { staging });
+        DashboardTile *tile = dashboard.tileWidgets().at(4);
+        QCOMPARE(tile->chart()->metrics().series.size(), size_t(1)); // one project only
+        QVERIFY(tile->findChild<QLabel *>(QStringLiteral("tileTitle"))
+                    ->text()
+                    .contains(dashboard.sourcePicker()->sources().at(1).name));
+        Dashboard restored(m_store.get(), m_provider.get());
+        restored.restoreState();
+        QCOMPARE(restored.tiles()[4].sources, QList<qint64> { staging });
+    }
+
+    void tileMenusRearrangeTheGrid()
+    {
+        QSettings().remove(QStringLiteral("dashboard"));
+        Dashboard dashboard(m_store.get(), m_provider.get());
+        auto trigger = [&](int tile, const QString &text) {
+            auto *button = dashboard.tileWidgets().at(tile)->findChild<QToolButton *>();
+            QVERIFY(button && button->menu());
+            for (QAction *action : button->menu()->actions()) {
+                if (action->text() == text)
+                    action->trigger(); // from inside the tile's own menu, as a click would
+            }
+        };
+        trigger(0, QStringLiteral("Move later"));
+        QTRY_COMPARE(dashboard.tiles()[1].title, QStringLiteral("Total cost"));
+        trigger(4, QStringLiteral("Wider"));
+        QTRY_COMPARE(dashboard.tiles()[4].columnSpan, 3);
+        trigger(7, QStringLiteral("Remove"));
+        QTRY_COMPARE(dashboard.tiles().size(), size_t(7));
+        QCOMPARE(dashboard.tileWidgets().size(), 7);
     }
 
     void autoRefreshRuns()

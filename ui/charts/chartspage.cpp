@@ -19,6 +19,7 @@
 #include <QMessageBox>
 #include <QPointer>
 #include <QSettings>
+#include <QTimeZone>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -124,8 +125,10 @@ ChartsPage::ChartsPage(TraceStore *store, MetricsProvider *provider, QWidget *pa
     });
     connect(m_from, &QDateTimeEdit::editingFinished, this, &ChartsPage::scheduleRefresh);
     connect(m_to, &QDateTimeEdit::editingFinished, this, &ChartsPage::scheduleRefresh);
-    connect(m_style, &QComboBox::currentIndexChanged, this,
-        [this] { m_chart->setStyle(static_cast<MetricsChartView::Style>(m_style->currentData().toInt())); });
+    connect(m_style, &QComboBox::currentIndexChanged, this, [this] {
+        m_chart->setStyle(static_cast<MetricsChartView::Style>(m_style->currentData().toInt()));
+        Q_EMIT controlsChanged();
+    });
     connect(m_refresh, &QToolButton::clicked, this, [this] { refresh(); });
     connect(m_chart, &MetricsChartView::pointClicked, this, [this](int bucket, int seriesIndex) {
         const MetricsDrillDown d = metricsDrillDown(m_chart->metrics(), bucket, seriesIndex);
@@ -181,6 +184,12 @@ void ChartsPage::buildControls()
     }
     m_zone->addItem(tr("Local time"), QString());
     m_zone->addItem(tr("UTC"), QStringLiteral("UTC"));
+    m_zone->insertSeparator(m_zone->count());
+    for (const QByteArray &id : QTimeZone::availableTimeZoneIds()) {
+        if (id != "UTC")
+            m_zone->addItem(QString::fromLatin1(id), QString::fromLatin1(id));
+    }
+    m_zone->setMaxVisibleItems(20);
     for (size_t i = 0; i < kMeasures.size(); ++i)
         m_measure->addItem(tr(kMeasures[i].title), static_cast<int>(i));
     for (const Dimension d : kDimensions)
@@ -305,7 +314,7 @@ void ChartsPage::setQuery(const MetricsQuery &q, std::optional<RangePreset> pres
     m_from->setDateTime(QDateTime::fromMSecsSinceEpoch(q.fromNs / 1'000'000));
     m_to->setDateTime(QDateTime::fromMSecsSinceEpoch(q.toNs / 1'000'000));
     m_granularity->setCurrentIndex(std::max(0, m_granularity->findData(static_cast<int>(q.granularity))));
-    m_zone->setCurrentIndex(q.timeZone == "UTC" ? 1 : 0);
+    m_zone->setCurrentIndex(std::max(0, m_zone->findData(QString::fromLatin1(q.timeZone))));
     for (size_t i = 0; i < kMeasures.size(); ++i) {
         if (kMeasures[i].measure == q.measure
             && (q.measure != Measure::Latency || kMeasures[i].scope == q.latencyScope))
@@ -323,6 +332,7 @@ void ChartsPage::setQuery(const MetricsQuery &q, std::optional<RangePreset> pres
 
 void ChartsPage::scheduleRefresh()
 {
+    Q_EMIT controlsChanged();
     if (isVisible())
         refresh();
     else

@@ -53,6 +53,8 @@ Q_SIGNALS:
     void tracesRequested(const tg::TraceFilter &filter, const QString &description);
     /// A computation finished and the chart shows it.
     void updated();
+    /// The user changed what the chart shows (sources, range, measure, ...).
+    void controlsChanged();
 
 protected:
     void showEvent(QShowEvent *event) override;

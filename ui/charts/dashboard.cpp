@@ -145,6 +145,10 @@ Dashboard::Dashboard(TraceStore *store, MetricsProvider *provider, QWidget *pare
             m_dirty = true;
     });
     connect(m_provider, &MetricsProvider::budgetChanged, this, &Dashboard::updateStatus);
+    connect(m_sources, &SourcePicker::sourcesLoaded, this, [this] {
+        for (DashboardTile *tile : std::as_const(m_tiles))
+            tile->setSourceChoices(m_sources->sources());
+    });
 
     m_specs = DashboardTileSpec::defaults();
     rebuildGrid();
@@ -226,6 +230,16 @@ void Dashboard::resizeTile(int index, int by)
     refresh();
 }
 
+void Dashboard::setTileSources(int index, const QList<qint64> &sourceIds)
+{
+    if (index < 0 || static_cast<size_t>(index) >= m_specs.size())
+        return;
+    m_specs[static_cast<size_t>(index)].sources = sourceIds;
+    rebuildGrid();
+    layoutChanged();
+    refresh();
+}
+
 void Dashboard::resetLayout()
 {
     setTiles(DashboardTileSpec::defaults());
@@ -233,7 +247,12 @@ void Dashboard::resetLayout()
 
 void Dashboard::rebuildGrid()
 {
-    qDeleteAll(m_tiles);
+    // Old tiles go later: the rebuild may come from inside one of their menus.
+    for (DashboardTile *tile : std::as_const(m_tiles)) {
+        m_grid->removeWidget(tile);
+        tile->hide();
+        tile->deleteLater();
+    }
     m_tiles.clear();
     int row = 0;
     int column = 0;
@@ -246,13 +265,21 @@ void Dashboard::rebuildGrid()
         }
         auto *tile = new DashboardTile(spec, m_canvas);
         const int index = static_cast<int>(i);
-        connect(tile, &DashboardTile::moveRequested, this, [this, index](int by) { moveTile(index, by); });
-        connect(tile, &DashboardTile::spanRequested, this, [this, index](int by) { resizeTile(index, by); });
-        connect(tile, &DashboardTile::removeRequested, this, [this, index] {
-            // The tile asking is destroyed by the rebuild: leave its signal first.
-            QTimer::singleShot(0, this, [this, index] { removeTile(index); });
-        });
+        // Queued: each of these rebuilds the grid, which must not happen inside the tile's menu.
+        connect(
+            tile, &DashboardTile::moveRequested, this, [this, index](int by) { moveTile(index, by); },
+            Qt::QueuedConnection);
+        connect(
+            tile, &DashboardTile::spanRequested, this, [this, index](int by) { resizeTile(index, by); },
+            Qt::QueuedConnection);
+        connect(
+            tile, &DashboardTile::removeRequested, this, [this, index] { removeTile(index); },
+            Qt::QueuedConnection);
+        connect(
+            tile, &DashboardTile::sourcesRequested, this,
+            [this, index](const QList<qint64> &ids) { setTileSources(index, ids); }, Qt::QueuedConnection);
         connect(tile, &DashboardTile::tracesRequested, this, &Dashboard::tracesRequested);
+        tile->setSourceChoices(m_sources->sources());
         m_grid->addWidget(tile, row, column, 1, span);
         m_tiles.append(tile);
         column += span;

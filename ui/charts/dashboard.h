@@ -40,6 +40,8 @@ public:
     void removeTile(int index);
     void moveTile(int index, int by);
     void resizeTile(int index, int by);
+    /// Gives a tile its own sources (empty = the dashboard's).
+    void setTileSources(int index, const QList<qint64> &sourceIds);
     void resetLayout();
 
     RangePreset range() const;

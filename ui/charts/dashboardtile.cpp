@@ -1,11 +1,14 @@
 #include "dashboardtile.h"
 
+#include "chartexport.h"
 #include "metrics/metricsdrilldown.h"
 #include "metricschartview.h"
 
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
+#include <QMessageBox>
 #include <QMouseEvent>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -73,6 +76,41 @@ DashboardTile::DashboardTile(const DashboardTileSpec &spec, QWidget *parent)
     menu->addAction(tr("Move later"), this, [this] { Q_EMIT moveRequested(1); });
     menu->addAction(tr("Wider"), this, [this] { Q_EMIT spanRequested(1); });
     menu->addAction(tr("Narrower"), this, [this] { Q_EMIT spanRequested(-1); });
+    QMenu *sourcesMenu = menu->addMenu(tr("Sources"));
+    sourcesMenu->setObjectName(QStringLiteral("tileSourcesMenu"));
+    connect(sourcesMenu, &QMenu::aboutToShow, this, [this, sourcesMenu] {
+        sourcesMenu->clear();
+        QAction *inherit = sourcesMenu->addAction(tr("The dashboard's sources"));
+        inherit->setCheckable(true);
+        inherit->setChecked(m_spec.sources.isEmpty());
+        connect(inherit, &QAction::triggered, this, [this] { Q_EMIT sourcesRequested({}); });
+        sourcesMenu->addSeparator();
+        for (const Source &source : m_sourceChoices) {
+            QAction *action = sourcesMenu->addAction(source.name);
+            action->setCheckable(true);
+            action->setChecked(m_spec.sources.contains(source.id));
+            const qint64 id = source.id;
+            connect(action, &QAction::triggered, this, [this, id](bool checked) {
+                QList<qint64> ids = m_spec.sources;
+                if (checked && !ids.contains(id))
+                    ids.append(id);
+                if (!checked)
+                    ids.removeAll(id);
+                Q_EMIT sourcesRequested(ids);
+            });
+        }
+    });
+    if (spec.kind == DashboardTileSpec::Kind::Chart) {
+        menu->addAction(tr("Export…"), this, [this] {
+            const QString path = QFileDialog::getSaveFileName(this, tr("Export chart"),
+                QStringLiteral("traceglass-tile.png"),
+                tr("PNG image (*.png);;SVG image (*.svg);;CSV data (*.csv)"));
+            QString error;
+            if (!path.isEmpty()
+                && !ChartExport::save(m_chart, ChartExport::formatForPath(path), path, &error))
+                QMessageBox::warning(this, tr("Export chart"), error);
+        });
+    }
     menu->addSeparator();
     menu->addAction(tr("Remove"), this, [this] { Q_EMIT removeRequested(); });
     m_menuButton->setMenu(menu);
@@ -185,7 +223,23 @@ void DashboardTile::setChart(const MetricsSeries &series)
 
 void DashboardTile::setBusy(bool busy)
 {
-    m_title->setText(busy ? m_spec.title + QStringLiteral(" …") : m_spec.title);
+    QString title = m_spec.title;
+    if (!m_spec.sources.isEmpty()) {
+        QStringList names;
+        for (const Source &s : m_sourceChoices) {
+            if (m_spec.sources.contains(s.id))
+                names << s.name;
+        }
+        if (!names.isEmpty())
+            title += QStringLiteral(" · ") + names.join(QStringLiteral(", "));
+    }
+    m_title->setText(busy ? title + QStringLiteral(" …") : title);
+}
+
+void DashboardTile::setSourceChoices(const std::vector<Source> &sources)
+{
+    m_sourceChoices = sources;
+    setBusy(false);
 }
 
 } // namespace tg

@@ -1,10 +1,13 @@
 #pragma once
 
+#include "domain/source.h"
 #include "metrics/dashboardtilespec.h"
 #include "metrics/metricsseries.h"
 #include "store/tracequery.h"
 
 #include <QFrame>
+
+#include <vector>
 
 class QLabel;
 class QToolButton;
@@ -31,6 +34,8 @@ public:
     void setKpi(const MetricsSeries &current, const MetricsSeries &previous, const QString &periodName);
     void setChart(const MetricsSeries &series);
     void setBusy(bool busy);
+    /// The sources the tile's "Sources" menu offers (the dashboard's list).
+    void setSourceChoices(const std::vector<Source> &sources);
     /// "+12.3%" / "−4.0 pp" and whether the change is good, bad or neither, for tests.
     static QString deltaText(Measure measure, double current, double previous, int *tone = nullptr);
 
@@ -38,6 +43,8 @@ Q_SIGNALS:
     void moveRequested(int by);
     void spanRequested(int by);
     void removeRequested();
+    /// The tile should show these sources instead of the dashboard's (empty = the dashboard's).
+    void sourcesRequested(const QList<qint64> &sourceIds);
     void tracesRequested(const tg::TraceFilter &filter, const QString &description);
 
 private:
@@ -49,6 +56,7 @@ private:
     QLabel *m_caption = nullptr;
     MetricsChartView *m_chart = nullptr;
     MetricsSeries m_current;
+    std::vector<Source> m_sourceChoices;
 };
 
 } // namespace tg
