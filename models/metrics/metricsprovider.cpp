@@ -8,8 +8,10 @@
 #include "store/readerpool.h"
 #include "store/storereader.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QPointer>
+#include <QTimeZone>
 
 namespace tg {
 
@@ -78,6 +80,28 @@ MetricsQuery MetricsProvider::remoteWindow(const MetricsQuery &query)
     if (q.toNs <= q.fromNs)
         q.toNs = q.fromNs + step;
     return q;
+}
+
+Granularity MetricsProvider::remoteGranularity(const MetricsQuery &query, const TimeBuckets &buckets)
+{
+    const Granularity g = buckets.granularity();
+    if (g != Granularity::Day && g != Granularity::Week)
+        return g;
+    // Langfuse cuts days at UTC midnight. For another zone, sums, counts and rates are asked
+    // per hour and added up into the local days (parse() adds rows into the bucket holding
+    // them); percentiles cannot be added, and a group-by could overflow the row limit.
+    const QTimeZone zone = TimeBuckets::zoneFor(query.timeZone);
+    const qint64 fromMs = query.fromNs / 1'000'000;
+    const qint64 toMs = query.toNs / 1'000'000;
+    const bool utc = zone.offsetFromUtc(QDateTime::fromMSecsSinceEpoch(fromMs, QTimeZone::utc())) == 0
+        && zone.offsetFromUtc(QDateTime::fromMSecsSinceEpoch(toMs, QTimeZone::utc())) == 0;
+    const qint64 hours = (query.toNs - query.fromNs) / (60 * kMinuteNs) + 2;
+    const bool oneSeries = query.groupBy == Dimension::None || query.groupBy == Dimension::Source;
+    const int rowsPerHour = query.measure == Measure::ErrorRate ? 4 : 1; // one row per level
+    if (utc || query.measure == Measure::Latency || !oneSeries
+        || hours * rowsPerHour > MetricsApiQuery::kRowLimit)
+        return g;
+    return Granularity::Hour;
 }
 
 void MetricsProvider::request(const MetricsQuery &query, Callback done, bool background)
@@ -161,9 +185,9 @@ void MetricsProvider::startRemote(const std::shared_ptr<Job> &job, const RemoteS
         return fallback(QStringLiteral("this Langfuse server has no metrics API v2"));
     MetricsQuery window = remoteWindow(sub);
     window.granularity = buckets->granularity();
+    const Granularity apiGranularity = remoteGranularity(sub, *buckets);
     QString unsupported;
-    const std::optional<QJsonObject> apiQuery
-        = MetricsApiQuery::build(window, buckets->granularity(), &unsupported);
+    const std::optional<QJsonObject> apiQuery = MetricsApiQuery::build(window, apiGranularity, &unsupported);
     if (!apiQuery)
         return fallback(unsupported);
     const QByteArray text = MetricsApiQuery::toText(*apiQuery);

@@ -56,6 +56,9 @@ public:
     /// The remote query window for a query: whole minutes (minute buckets) or five minutes, so
     /// repeated refreshes of a relative range hit the cache.
     static MetricsQuery remoteWindow(const MetricsQuery &query);
+    /// The granularity to ask the API for: the chart's, except local-zone days and weeks of
+    /// additive one-series charts, which are asked per hour and summed into local days.
+    static Granularity remoteGranularity(const MetricsQuery &query, const class TimeBuckets &buckets);
 
 Q_SIGNALS:
     void budgetChanged();

@@ -2,6 +2,7 @@
 // cache and its freshness, 404/429/network/garbage fallbacks with notices, the call budget,
 // unsupported charts, mixing local and remote sources.
 #include "metrics/metricsprovider.h"
+#include "metrics/timebuckets.h"
 #include "storetestutil.h"
 
 #include <QSignalSpy>
@@ -302,6 +303,49 @@ private Q_SLOTS:
         const MetricsSeries r = ask(*p, costQuery({ m_remote }));
         QCOMPARE(transport->queries.size(), 1);
         QCOMPARE(r.origin, MetricsOrigin::RemoteCache);
+    }
+
+    void localDaysAreAskedPerHour()
+    {
+        MetricsQuery q = costQuery();
+        q.fromNs = kT;
+        q.toNs = kT + 7 * 86'400 * kS;
+        q.granularity = Granularity::Day;
+        q.timeZone = "Europe/Berlin";
+        auto buckets = TimeBuckets::forQuery(q);
+        QCOMPARE(MetricsProvider::remoteGranularity(q, *buckets), Granularity::Hour);
+        q.timeZone = "UTC";
+        buckets = TimeBuckets::forQuery(q);
+        QCOMPARE(
+            MetricsProvider::remoteGranularity(q, *buckets), Granularity::Day); // UTC days are Langfuse's
+        q.timeZone = "Europe/Berlin";
+        q.measure = Measure::Latency;
+        QCOMPARE(
+            MetricsProvider::remoteGranularity(q, *buckets), Granularity::Day); // percentiles do not add up
+        q.measure = Measure::Cost;
+        q.groupBy = Dimension::Model;
+        QCOMPARE(MetricsProvider::remoteGranularity(q, *buckets), Granularity::Day); // rows could overflow
+        q.groupBy = Dimension::None;
+        q.toNs = kT + 90 * 86'400 * kS;
+        buckets = TimeBuckets::forQuery(q);
+        QCOMPARE(MetricsProvider::remoteGranularity(q, *buckets), Granularity::Day); // too many hours
+
+        // End to end: hourly rows land in the Berlin day that holds them.
+        auto transport = std::make_shared<FakeTransport>();
+        auto p = provider(transport);
+        MetricsQuery days = costQuery({ m_remote });
+        days.fromNs = 1'774'652'400LL * kS; // 2026-03-28 00:00 in Berlin
+        days.toNs = days.fromNs + 2 * 86'400 * kS;
+        days.granularity = Granularity::Day;
+        days.timeZone = "Europe/Berlin";
+        transport->replies.push_back(reply(200, R"({"data":[
+            {"sum_totalCost":1,"time_dimension":"2026-03-27T23:00:00.000Z"},
+            {"sum_totalCost":2,"time_dimension":"2026-03-28T22:00:00.000Z"},
+            {"sum_totalCost":4,"time_dimension":"2026-03-28T23:00:00.000Z"}]})"));
+        const MetricsSeries r = ask(*p, days);
+        QVERIFY(transport->queries.last().contains("\"granularity\":\"hour\""));
+        // Two days of 48 hours reach into a third local day (the 29th has 23 hours).
+        QCOMPARE(r.series[0].values, (std::vector<double> { 3.0, 4.0, 0.0 }));
     }
 
     void remoteWindowRoundsToFiveMinutes()
