@@ -1,6 +1,8 @@
 #include "mainwindow.h"
 
 #include "connectionscontroller.h"
+#include "charts/chartpages.h"
+#include "itemmodels/tracelistmodel.h"
 #include "sessionspage.h"
 #include "sourcessidebar.h"
 #include "store/tracestore.h"
@@ -82,6 +84,11 @@ MainWindow::MainWindow(TraceStore *store, QWidget *parent)
             statusBar()->showMessage(tr("Traces of session %1").arg(sessionId), 5000);
         });
 
+    addChartPages(m_pages, m_store, [this](const TraceFilter &filter, const QString &description) {
+        m_tracesPage->model()->setFilter(filter);
+        m_pages->setCurrentWidget(m_tracesPage);
+        statusBar()->showMessage(tr("Traces: %1").arg(description), 10000);
+    });
     createMenus();
     restoreLayout();
 }
