@@ -434,7 +434,7 @@ void SpanTree::performMoves(UpdateContext &ctx, SpanTreeObserver *observer)
         const qint64 start = ctx.pendingStart.value(node, m_nodes[static_cast<size_t>(node)].startNs);
         return std::make_pair(start >= 0 ? start : std::numeric_limits<qint64>::max(), node);
     };
-    std::sort(movers.begin(), movers.end(), [this, &ctx, &newKey](int a, int b) {
+    std::sort(movers.begin(), movers.end(), [&ctx, &newKey](int a, int b) {
         const int ta = ctx.target[static_cast<size_t>(a)];
         const int tb = ctx.target[static_cast<size_t>(b)];
         return ta != tb ? ta < tb : newKey(a) < newKey(b);

@@ -86,7 +86,9 @@ MetricsSeries aggregate(StoreReader &reader, const MetricsQuery &query, const st
             || !q.filter.environments.isEmpty() || !q.filter.tags.isEmpty();
         if (needTraces && !readTraceTable(db, ctx, &error))
             return failure(query, error);
-        const auto [minRk, maxRk] = observationRkRange(db);
+        const auto rkRange = observationRkRange(db);
+        const qint64 minRk = rkRange.first;
+        const qint64 maxRk = rkRange.second;
         const bool modelGroups = q.groupBy == Dimension::Model;
         if (!second || maxRk - minRk + 1 <= parallelThreshold) {
             KeyInterner models;
