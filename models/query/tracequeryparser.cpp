@@ -494,6 +494,19 @@ TraceQueryResult TraceQueryParser::parse(const QString &text)
     return Parser(text).run();
 }
 
+QList<QueryTerm> TraceQueryParser::terms(const QString &text)
+{
+    QList<QueryTerm> out;
+    for (const Token &t : tokenize(text)) {
+        QueryTerm term;
+        term.start = t.start;
+        term.length = t.end - t.start;
+        term.keyLength = isKeyToken(text, t) ? t.colon - t.start + 1 : 0;
+        out.append(term);
+    }
+    return out;
+}
+
 QString TraceQueryParser::canonicalKey(QStringView key)
 {
     const QString lower = key.toString().toLower();

@@ -33,6 +33,16 @@ struct QueryCompletion
     bool operator==(const QueryCompletion &other) const = default;
 };
 
+/// One whitespace-separated term of a query, for syntax highlighting.
+struct QueryTerm
+{
+    int start = 0;
+    int length = 0;
+    int keyLength = 0; ///< length of "key:" (colon included); 0 for free text
+
+    bool operator==(const QueryTerm &other) const = default;
+};
+
 /// A parsed query: the filter it describes, or what is wrong with it.
 struct TraceQueryResult
 {
@@ -60,6 +70,8 @@ public:
 
     /// Parses `text`; never throws, every problem becomes a located error.
     static TraceQueryResult parse(const QString &text);
+    /// The terms of `text` in order (keys recognised by shape, known or not).
+    static QList<QueryTerm> terms(const QString &text);
     /// What completion should offer at `cursor` (0..text.size()).
     static QueryCompletion completionAt(const QString &text, int cursor);
     /// Replaces the completion span with `value` (a key "user:" or a raw value, quoted as needed);

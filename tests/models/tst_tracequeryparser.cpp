@@ -286,6 +286,15 @@ private Q_SLOTS:
         QCOMPARE(TraceQueryParser::parse(TraceQueryParser::toText(contains)).filter, contains);
     }
 
+    void termsForHighlighting()
+    {
+        const QList<QueryTerm> terms = TraceQueryParser::terms(QStringLiteral(" user:\"a b\"  refund https://x"));
+        QCOMPARE(terms.size(), 3);
+        QCOMPARE(terms[0], (QueryTerm { 1, 10, 5 }));
+        QCOMPARE(terms[1], (QueryTerm { 13, 6, 0 }));
+        QCOMPARE(terms[2].keyLength, 0);
+    }
+
     void garbageNeverCrashes()
     {
         const QStringList inputs { QStringLiteral(":"), QStringLiteral("::::"), QStringLiteral("\""),
