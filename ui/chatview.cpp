@@ -115,8 +115,9 @@ public:
     void payload(int item, const ChatViewItem &it)
     {
         heading(ChatViewItem::heading(it.title));
-        QTextCursor c = openFrame(theme::mix(m_palette.color(QPalette::Base), m_palette.color(QPalette::Text), 0.035),
-            theme::mix(m_palette.color(QPalette::Base), m_palette.color(QPalette::Text), 0.12), 0);
+        QTextCursor c
+            = openFrame(theme::mix(m_palette.color(QPalette::Base), m_palette.color(QPalette::Text), 0.035),
+                theme::mix(m_palette.color(QPalette::Base), m_palette.color(QPalette::Text), 0.12), 0);
         const QString key = QStringLiteral("payload:%1").arg(item);
         const int limit = limitFor(key);
         bool cut = false;
@@ -134,7 +135,8 @@ public:
         if (!chat.tools().empty())
             tools(item, chat);
         const int count = static_cast<int>(list.size());
-        const bool fold = count > ChatView::kMaxMessages && !m_expanded.contains(QStringLiteral("more:%1").arg(item));
+        const bool fold
+            = count > ChatView::kMaxMessages && !m_expanded.contains(QStringLiteral("more:%1").arg(item));
         const int head = fold ? 10 : count;
         const int tailStart = fold ? count - (ChatView::kMaxMessages - 10) : count;
         for (int m = 0; m < count; ++m) {
@@ -146,7 +148,9 @@ public:
                 newBlock(c, bf);
                 QTextCharFormat link = m_link;
                 link.setAnchorHref(QStringLiteral("tg-more:%1").arg(item));
-                c.insertText(plural(tailStart - head, ChatView::tr("Show 1 earlier message"), ChatView::tr("Show %1 earlier messages")), link);
+                c.insertText(plural(tailStart - head, ChatView::tr("Show 1 earlier message"),
+                                 ChatView::tr("Show %1 earlier messages")),
+                    link);
                 m = tailStart - 1;
                 continue;
             }
@@ -202,12 +206,14 @@ private:
         QTextCharFormat link = m_link;
         link.setAnchorHref(QStringLiteral("tg-expand:") + key);
         c.insertText(QStringLiteral("… "), m_muted);
-        c.insertText(ChatView::tr("show all (%1 more)").arg(JsonTreeModel::formatBytes(std::max<qsizetype>(0, hiddenBytes))),
+        c.insertText(ChatView::tr("show all (%1 more)")
+                         .arg(JsonTreeModel::formatBytes(std::max<qsizetype>(0, hiddenBytes))),
             link);
     }
 
     /// Inserts text cut at the part's limit; Markdown for short texts when enabled.
-    void insertText(QTextCursor &c, const QString &text, const QString &key, const QTextCharFormat &format, bool allowMarkdown)
+    void insertText(QTextCursor &c, const QString &text, const QString &key, const QTextCharFormat &format,
+        bool allowMarkdown)
     {
         const int limit = limitFor(key);
         const bool cut = text.size() > limit;
@@ -226,8 +232,8 @@ private:
     {
         return text.contains(QStringLiteral("**")) || text.contains(QStringLiteral("```"))
             || text.contains(QStringLiteral("\n- ")) || text.contains(QStringLiteral("\n* "))
-            || text.contains(QStringLiteral("\n#")) || text.startsWith(u'#') || text.contains(QStringLiteral("\n1. "))
-            || text.contains(QStringLiteral("]("));
+            || text.contains(QStringLiteral("\n#")) || text.startsWith(u'#')
+            || text.contains(QStringLiteral("\n1. ")) || text.contains(QStringLiteral("]("));
     }
 
     QColor roleColor(const QString &role) const
@@ -281,8 +287,8 @@ private:
         const QString resource = QStringLiteral("tg-icon:%1/%2").arg(name, color.name());
         const qreal dpr = 2.0; // rendered at 2x: sharp on high-DPI screens, scaled down elsewhere
         if (!m_doc->resource(QTextDocument::ImageResource, QUrl(resource)).isValid())
-            m_doc->addResource(QTextDocument::ImageResource, QUrl(resource),
-                icons::pixmap(name, 16, dpr, color).toImage());
+            m_doc->addResource(
+                QTextDocument::ImageResource, QUrl(resource), icons::pixmap(name, 16, dpr, color).toImage());
         QTextImageFormat f;
         f.setName(resource);
         f.setWidth(14);
@@ -349,7 +355,9 @@ private:
                 QTextCharFormat name = m_bold;
                 name.setFont(m_mono);
                 name.setFontWeight(QFont::DemiBold);
-                c.insertText(QStringLiteral(" ") + (p.toolCall.name.isEmpty() ? ChatView::tr("tool call") : p.toolCall.name), name);
+                c.insertText(QStringLiteral(" ")
+                        + (p.toolCall.name.isEmpty() ? ChatView::tr("tool call") : p.toolCall.name),
+                    name);
                 if (!p.toolCall.id.isEmpty())
                     c.insertText(QStringLiteral("  ") + p.toolCall.id, m_muted);
                 if (!p.toolCall.arguments.isEmpty()) {
@@ -360,7 +368,8 @@ private:
                     c.insertText(args, m_code);
                     m_used += args.size();
                     if (cut)
-                        moreLink(c, key, p.toolCall.arguments.size() - args.size(), limit >= ChatView::kExpandedPartChars);
+                        moreLink(c, key, p.toolCall.arguments.size() - args.size(),
+                            limit >= ChatView::kExpandedPartChars);
                 }
                 break;
             }
@@ -503,8 +512,8 @@ void ChatView::setItems(std::vector<ChatViewItem> items)
     verticalScrollBar()->setValue(0);
 }
 
-void ChatView::setConversation(
-    const ChatMessages &input, const ChatMessages &output, const QByteArray &rawInput, const QByteArray &rawOutput)
+void ChatView::setConversation(const ChatMessages &input, const ChatMessages &output,
+    const QByteArray &rawInput, const QByteArray &rawOutput)
 {
     std::vector<ChatViewItem> items;
     const auto add = [&](const QString &title, const ChatMessages &chat, const QByteArray &raw) {
@@ -515,7 +524,9 @@ void ChatView::setConversation(
             const int count = static_cast<int>(chat.messages().size());
             items.push_back(ChatViewItem::heading(title,
                 plural(count, tr("1 message"), tr("%1 messages"))
-                    + (chat.format() == ChatFormat::Text ? QString() : QStringLiteral(" · ") + chatFormatName(chat.format()))));
+                    + (chat.format() == ChatFormat::Text
+                            ? QString()
+                            : QStringLiteral(" · ") + chatFormatName(chat.format()))));
             items.push_back(ChatViewItem::conversation(chat));
         } else {
             items.push_back(ChatViewItem::rawPayload(title, raw));

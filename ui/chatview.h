@@ -37,7 +37,8 @@ class ChatView : public QTextBrowser
 
 public:
     static constexpr int kPartChars = 4000; ///< a part longer than this is cut with "show all"
-    static constexpr int kExpandedPartChars = 300000; ///< even "show all" stops here (the JSON tab has the rest)
+    static constexpr int kExpandedPartChars
+        = 300000; ///< even "show all" stops here (the JSON tab has the rest)
     static constexpr int kBudgetChars = 60000; ///< past this, parts are cut at kTightChars
     static constexpr int kTightChars = 500;
     static constexpr int kMaxMessages = 200; ///< longer conversations fold their middle

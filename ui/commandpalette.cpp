@@ -48,7 +48,8 @@ public:
         if (style)
             style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, widget);
         const bool selected = opt.state & QStyle::State_Selected;
-        const QColor textColor = selected ? opt.palette.color(QPalette::HighlightedText) : opt.palette.color(QPalette::Text);
+        const QColor textColor
+            = selected ? opt.palette.color(QPalette::HighlightedText) : opt.palette.color(QPalette::Text);
         const QColor muted = selected ? textColor : theme::mutedText(opt.palette);
         QRect r = opt.rect.adjusted(10, 0, -10, 0);
         painter->save();
@@ -65,7 +66,8 @@ public:
             const QFontMetrics fm(small);
             painter->setFont(small);
             painter->setRenderHint(QPainter::Antialiasing);
-            const QStringList keys = shortcut.split(QStringLiteral(", ")).first().split(u'+', Qt::SkipEmptyParts);
+            const QStringList keys
+                = shortcut.split(QStringLiteral(", ")).first().split(u'+', Qt::SkipEmptyParts);
             int x = r.right();
             for (auto it = keys.rbegin(); it != keys.rend(); ++it) {
                 const int w = std::max(fm.horizontalAdvance(*it) + 10, fm.height() + 4);
@@ -82,7 +84,8 @@ public:
         const QString category = index.data(kCategoryRole).toString();
         painter->setPen(textColor);
         const int textWidth = opt.fontMetrics.horizontalAdvance(text);
-        painter->drawText(r, Qt::AlignVCenter | Qt::AlignLeft, opt.fontMetrics.elidedText(text, Qt::ElideRight, r.width()));
+        painter->drawText(
+            r, Qt::AlignVCenter | Qt::AlignLeft, opt.fontMetrics.elidedText(text, Qt::ElideRight, r.width()));
         if (!category.isEmpty() && textWidth + 20 < r.width()) {
             painter->setPen(muted);
             painter->drawText(r.adjusted(textWidth + 12, 0, 0, 0), Qt::AlignVCenter | Qt::AlignLeft,
@@ -216,8 +219,8 @@ void CommandPalette::popup()
     m_entries = m_provider ? m_provider() : QList<CommandEntry>();
     QWidget *window = parentWidget() ? parentWidget()->window() : nullptr;
     const int width = window ? std::min(640, window->width() - 40) : 600;
-    const int height = window ? std::min(440, window->height() - 80) : 400;
-    resize(width, height);
+    m_maxHeight = window ? std::min(460, window->height() - 80) : 420;
+    resize(width, m_maxHeight);
     if (window)
         move(window->mapToGlobal(QPoint((window->width() - width) / 2, 60)));
     {
@@ -252,7 +255,8 @@ void CommandPalette::refilter()
         if (query.isEmpty() || score >= 0)
             scored.push_back({ score, i, &e });
     }
-    std::stable_sort(scored.begin(), scored.end(), [](const Scored &a, const Scored &b) { return a.score > b.score; });
+    std::stable_sort(
+        scored.begin(), scored.end(), [](const Scored &a, const Scored &b) { return a.score > b.score; });
     m_model->clear();
     for (const Scored &s : scored) {
         QAction *action = s.entry->action;
@@ -268,6 +272,13 @@ void CommandPalette::refilter()
     }
     if (m_model->rowCount() > 0)
         m_list->setCurrentIndex(m_model->index(0, 0));
+    // The popup shrinks to what it lists (up to the height popup() allowed).
+    const int rowHeight
+        = m_list->sizeHintForRow(0) > 0 ? m_list->sizeHintForRow(0) : fontMetrics().height() + 12;
+    const int rows = std::clamp(m_model->rowCount(), 1, 14);
+    const int wanted = m_edit->sizeHint().height() + rows * rowHeight + 24;
+    if (m_maxHeight > 0)
+        resize(width(), std::min(m_maxHeight, wanted));
 }
 
 QStringList CommandPalette::visibleCommands() const

@@ -55,6 +55,7 @@ private:
     QLineEdit *m_edit;
     QListView *m_list;
     QStandardItemModel *m_model;
+    int m_maxHeight = 0;
 };
 
 } // namespace tg

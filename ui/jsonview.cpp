@@ -301,13 +301,16 @@ void JsonView::showContextMenu(const QPoint &pos)
     QMenu menu(this);
     menu.addAction(icons::icon(QStringLiteral("copy")), tr("Copy value"), this, &JsonView::copyValue);
     menu.addAction(tr("Copy path (%1)").arg(m_model->path(index)), this, &JsonView::copyPath);
-    menu.addAction(tr("Copy key"), this, [this, index] { QApplication::clipboard()->setText(m_model->keyText(index)); });
+    menu.addAction(
+        tr("Copy key"), this, [this, index] { QApplication::clipboard()->setText(m_model->keyText(index)); });
     if (m_model->hasChildren(index.siblingAtColumn(0))) {
         menu.addSeparator();
-        menu.addAction(icons::icon(QStringLiteral("expand-all")), tr("Expand all below"), this, [this, index] {
-            // Bounded: a huge subtree opens three levels deep.
-            m_view->expandRecursively(index.siblingAtColumn(0), m_model->rowCount(index.siblingAtColumn(0)) > 2000 ? 2 : -1);
-        });
+        menu.addAction(
+            icons::icon(QStringLiteral("expand-all")), tr("Expand all below"), this, [this, index] {
+                // Bounded: a huge subtree opens three levels deep.
+                m_view->expandRecursively(
+                    index.siblingAtColumn(0), m_model->rowCount(index.siblingAtColumn(0)) > 2000 ? 2 : -1);
+            });
         menu.addAction(icons::icon(QStringLiteral("collapse-all")), tr("Collapse"), this,
             [this, index] { m_view->collapse(index.siblingAtColumn(0)); });
     }

@@ -52,7 +52,8 @@ KeymapDialog::KeymapDialog(const QList<CommandEntry> &entries, QWidget *parent)
         QStringList keys;
         for (const QKeySequence &k : e.action->shortcuts())
             keys << k.toString(QKeySequence::NativeText);
-        auto *item = new QTreeWidgetItem(groupFor(e.category), { CommandPalette::cleanText(e.action), keys.join(QStringLiteral("  or  ")) });
+        auto *item = new QTreeWidgetItem(groupFor(e.category),
+            { CommandPalette::cleanText(e.action), keys.join(QStringLiteral("  or  ")) });
         item->setIcon(0, e.action->icon());
     }
     const QList<std::pair<QString, QString>> extras {
@@ -92,7 +93,8 @@ void KeymapDialog::refilter()
         for (int i = 0; i < group->childCount(); ++i) {
             QTreeWidgetItem *item = group->child(i);
             const bool match = text.isEmpty() || item->text(0).contains(text, Qt::CaseInsensitive)
-                || item->text(1).contains(text, Qt::CaseInsensitive) || group->text(0).contains(text, Qt::CaseInsensitive);
+                || item->text(1).contains(text, Qt::CaseInsensitive)
+                || group->text(0).contains(text, Qt::CaseInsensitive);
             item->setHidden(!match);
             shown += match ? 1 : 0;
         }

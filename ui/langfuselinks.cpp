@@ -42,9 +42,10 @@ QUrl langfuseTraceUrl(const Source &source, const QString &traceId, const QStrin
     if (!location.isValid() || traceId.isEmpty())
         return {};
     QUrl url = location.host;
-    url.setPath(url.path() + QStringLiteral("/project/%1/traces/%2")
-                                 .arg(QString::fromLatin1(QUrl::toPercentEncoding(location.projectId)),
-                                     QString::fromLatin1(QUrl::toPercentEncoding(traceId))),
+    url.setPath(url.path()
+            + QStringLiteral("/project/%1/traces/%2")
+                  .arg(QString::fromLatin1(QUrl::toPercentEncoding(location.projectId)),
+                      QString::fromLatin1(QUrl::toPercentEncoding(traceId))),
         QUrl::TolerantMode);
     if (!observationId.isEmpty()) {
         QUrlQuery query;
@@ -60,9 +61,10 @@ QUrl langfuseSessionUrl(const Source &source, const QString &sessionId)
     if (!location.isValid() || sessionId.isEmpty())
         return {};
     QUrl url = location.host;
-    url.setPath(url.path() + QStringLiteral("/project/%1/sessions/%2")
-                                 .arg(QString::fromLatin1(QUrl::toPercentEncoding(location.projectId)),
-                                     QString::fromLatin1(QUrl::toPercentEncoding(sessionId))),
+    url.setPath(url.path()
+            + QStringLiteral("/project/%1/sessions/%2")
+                  .arg(QString::fromLatin1(QUrl::toPercentEncoding(location.projectId)),
+                      QString::fromLatin1(QUrl::toPercentEncoding(sessionId))),
         QUrl::TolerantMode);
     return url;
 }

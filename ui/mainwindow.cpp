@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "chatview.h"
 #include "icons.h"
 #include "jsonview.h"
 #include "keymapdialog.h"
@@ -14,7 +15,6 @@
 #include "timerangebutton.h"
 #include "tracespage.h"
 #include "traceview.h"
-#include "chatview.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -59,6 +59,7 @@ MainWindow::MainWindow(TraceStore *store, QWidget *parent)
     , m_storeStatus(new QLabel)
     , m_statusTimer(new QTimer(this))
     , m_palette(nullptr)
+    , m_previewTimer(new QTimer(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("Traceglass"));
@@ -123,13 +124,39 @@ void MainWindow::openTrace(qint64 traceRk, bool focusTree)
 
 void MainWindow::connectParts()
 {
+    // Each page keeps its own split between the page and the trace: the sessions page reads
+    // conversations and wants height, the traces page wants the trace.
+    connect(m_pages, &QTabWidget::currentChanged, this, [this](int index) {
+        m_pageSplitterStates.insert(m_lastPage, m_contentSplitter->saveState());
+        m_lastPage = index;
+        if (m_pageSplitterStates.contains(index)) {
+            m_contentSplitter->restoreState(m_pageSplitterStates.value(index));
+        } else if (m_pages->widget(index) == m_sessionsPage) {
+            const int total = m_contentSplitter->height();
+            m_contentSplitter->setSizes({ total * 62 / 100, total - total * 62 / 100 });
+        }
+    });
     const auto status = [this](const QString &text) { statusBar()->showMessage(text, 4000); };
     connect(m_sidebar, &SourcesSidebar::sourcesSelected, this, [this](const QList<qint64> &ids) {
         m_tracesPage->setSourceIds(ids);
         m_sessionsPage->setSourceIds(ids);
     });
-    connect(m_tracesPage, &TracesPage::currentTraceChanged, this, [this](qint64 rk) { openTrace(rk, false); });
-    connect(m_tracesPage, &TracesPage::traceActivated, this, [this](qint64 rk) { openTrace(rk, true); });
+    // Moving through the list previews each trace once the keys rest (holding j does not load
+    // every trace on the way); Enter opens at once and moves into the tree.
+    m_previewTimer->setSingleShot(true);
+    m_previewTimer->setInterval(90);
+    connect(m_previewTimer, &QTimer::timeout, this, [this] { openTrace(m_previewRk, false); });
+    connect(m_tracesPage, &TracesPage::currentTraceChanged, this, [this](qint64 rk) {
+        m_previewRk = rk;
+        if (m_traceView->traceRk() == 0)
+            openTrace(rk, false); // nothing shown yet: no reason to wait
+        else
+            m_previewTimer->start();
+    });
+    connect(m_tracesPage, &TracesPage::traceActivated, this, [this](qint64 rk) {
+        m_previewTimer->stop();
+        openTrace(rk, true);
+    });
     connect(m_tracesPage, &TracesPage::statusMessage, this, status);
     connect(m_sessionsPage, &SessionsPage::sessionActivated, this, [this](qint64, const QString &sessionId) {
         m_sessionsPage->conversation()->chatView()->setFocus(Qt::OtherFocusReason);
@@ -144,22 +171,23 @@ void MainWindow::connectParts()
         });
     connect(m_traceView, &TraceView::leaveRequested, this, &MainWindow::focusCurrentList);
     connect(m_traceView, &TraceView::statusMessage, this, status);
-    for (auto tab : { ObservationDetailView::InputTab, ObservationDetailView::OutputTab, ObservationDetailView::MetadataTab })
+    for (auto tab : { ObservationDetailView::InputTab, ObservationDetailView::OutputTab,
+             ObservationDetailView::MetadataTab })
         connect(m_traceView->detail()->jsonView(tab), &JsonView::statusMessage, this, status);
 }
 
 void MainWindow::createMenus()
 {
-    const auto add = [this](QMenu *menu, const QString &icon, const QString &text, const QKeySequence &key,
-                         auto slot) {
-        QAction *action = menu->addAction(text);
-        if (!icon.isEmpty())
-            action->setIcon(icons::icon(icon));
-        if (!key.isEmpty())
-            action->setShortcut(key);
-        connect(action, &QAction::triggered, this, slot);
-        return action;
-    };
+    const auto add
+        = [this](QMenu *menu, const QString &icon, const QString &text, const QKeySequence &key, auto slot) {
+              QAction *action = menu->addAction(text);
+              if (!icon.isEmpty())
+                  action->setIcon(icons::icon(icon));
+              if (!key.isEmpty())
+                  action->setShortcut(key);
+              connect(action, &QAction::triggered, this, slot);
+              return action;
+          };
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
@@ -187,7 +215,8 @@ void MainWindow::createMenus()
     view->addSeparator();
     QMenu *appearance = view->addMenu(tr("&Appearance"));
     auto *schemes = new QActionGroup(this);
-    const QList<std::pair<theme::Scheme, QString>> options { { theme::Scheme::System, tr("Follow the System") },
+    const QList<std::pair<theme::Scheme, QString>> options { { theme::Scheme::System,
+                                                                 tr("Follow the System") },
         { theme::Scheme::Light, tr("Light") }, { theme::Scheme::Dark, tr("Dark") } };
     for (const auto &[scheme, name] : options) {
         QAction *action = appearance->addAction(name);
@@ -199,31 +228,37 @@ void MainWindow::createMenus()
     }
 
     QMenu *navigate = menuBar()->addMenu(tr("&Navigate"));
-    add(navigate, QStringLiteral("down"), tr("Next Row"), QKeySequence(Qt::Key_J), [this] { sendNavigationKey(Qt::Key_Down); })
-        ->setObjectName(QStringLiteral("actionNextRow"));
-    add(navigate, QStringLiteral("up"), tr("Previous Row"), QKeySequence(Qt::Key_K), [this] { sendNavigationKey(Qt::Key_Up); })
-        ->setObjectName(QStringLiteral("actionPreviousRow"));
-    add(navigate, QStringLiteral("left"), tr("Collapse / Go to Parent"), QKeySequence(Qt::Key_H),
-        [this] { sendNavigationKey(Qt::Key_Left); })
-        ->setObjectName(QStringLiteral("actionCollapseRow"));
-    add(navigate, QStringLiteral("right"), tr("Expand / Go to Child"), QKeySequence(Qt::Key_L),
-        [this] { sendNavigationKey(Qt::Key_Right); })
-        ->setObjectName(QStringLiteral("actionExpandRow"));
-    add(navigate, QString(), tr("First Row"), QKeySequence(Qt::Key_G), [this] { sendNavigationKey(Qt::Key_Home); });
-    add(navigate, QString(), tr("Last Row"), QKeySequence(Qt::SHIFT | Qt::Key_G), [this] { sendNavigationKey(Qt::Key_End); });
+    add(navigate, QStringLiteral("down"), tr("Next Row"), QKeySequence(Qt::Key_J), [this] {
+        sendNavigationKey(Qt::Key_Down);
+    })->setObjectName(QStringLiteral("actionNextRow"));
+    add(navigate, QStringLiteral("up"), tr("Previous Row"), QKeySequence(Qt::Key_K), [this] {
+        sendNavigationKey(Qt::Key_Up);
+    })->setObjectName(QStringLiteral("actionPreviousRow"));
+    add(navigate, QStringLiteral("left"), tr("Collapse / Go to Parent"), QKeySequence(Qt::Key_H), [this] {
+        sendNavigationKey(Qt::Key_Left);
+    })->setObjectName(QStringLiteral("actionCollapseRow"));
+    add(navigate, QStringLiteral("right"), tr("Expand / Go to Child"), QKeySequence(Qt::Key_L), [this] {
+        sendNavigationKey(Qt::Key_Right);
+    })->setObjectName(QStringLiteral("actionExpandRow"));
+    add(navigate, QString(), tr("First Row"), QKeySequence(Qt::Key_G),
+        [this] { sendNavigationKey(Qt::Key_Home); });
+    add(navigate, QString(), tr("Last Row"), QKeySequence(Qt::SHIFT | Qt::Key_G),
+        [this] { sendNavigationKey(Qt::Key_End); });
     navigate->addSeparator();
     navigate->addAction(m_tracesPage->actions().nextTrace);
     navigate->addAction(m_tracesPage->actions().previousTrace);
     navigate->addSeparator();
-    add(navigate, QStringLiteral("search"), tr("Search"), QKeySequence(Qt::Key_Slash), [this] { focusSearch(); })
-        ->setObjectName(QStringLiteral("actionSearch"));
+    add(navigate, QStringLiteral("search"), tr("Search"), QKeySequence(Qt::Key_Slash), [this] {
+        focusSearch();
+    })->setObjectName(QStringLiteral("actionSearch"));
     navigate->addAction(m_tracesPage->actions().focusFilter);
     navigate->addAction(m_traceView->actions().focusDetail);
     add(navigate, QString(), tr("Focus Span Tree"), QKeySequence(Qt::CTRL | Qt::Key_T),
         [this] { m_traceView->tree()->setFocus(Qt::ShortcutFocusReason); });
     add(navigate, QString(), tr("Focus Timeline"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T),
         [this] { m_traceView->timeline()->setFocus(Qt::ShortcutFocusReason); });
-    add(navigate, QString(), tr("Focus List"), QKeySequence(Qt::CTRL | Qt::Key_0), [this] { focusCurrentList(); });
+    add(navigate, QString(), tr("Focus List"), QKeySequence(Qt::CTRL | Qt::Key_0),
+        [this] { focusCurrentList(); });
 
     QMenu *filter = menuBar()->addMenu(tr("F&ilter"));
     filter->addActions(m_tracesPage->timeRange()->presetActions());
@@ -245,11 +280,11 @@ void MainWindow::createMenus()
     trace->addActions({ t.copyId, t.copyTraceId, t.openInLangfuse });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    add(help, QStringLiteral("command"), tr("Command Palette…"), QKeySequence(Qt::CTRL | Qt::Key_K),
-        [this] { showCommandPalette(); })
-        ->setObjectName(QStringLiteral("actionCommandPalette"));
-    QAction *keymap = add(help, QStringLiteral("keyboard"), tr("Keyboard Shortcuts…"), QKeySequence(Qt::Key_Question),
-        [this] { showKeymap(); });
+    add(help, QStringLiteral("command"), tr("Command Palette…"), QKeySequence(Qt::CTRL | Qt::Key_K), [this] {
+        showCommandPalette();
+    })->setObjectName(QStringLiteral("actionCommandPalette"));
+    QAction *keymap = add(help, QStringLiteral("keyboard"), tr("Keyboard Shortcuts…"),
+        QKeySequence(Qt::Key_Question), [this] { showKeymap(); });
     keymap->setObjectName(QStringLiteral("actionKeymap"));
     keymap->setShortcuts({ QKeySequence(Qt::Key_Question), QKeySequence(Qt::Key_F1) });
     help->addSeparator();
@@ -310,7 +345,8 @@ void MainWindow::setTraceMaximized(bool maximized)
 void MainWindow::sendNavigationKey(Qt::Key key)
 {
     QWidget *target = QApplication::focusWidget();
-    const bool takesKeys = qobject_cast<QAbstractScrollArea *>(target) || qobject_cast<TimelineView *>(target);
+    const bool takesKeys
+        = qobject_cast<QAbstractScrollArea *>(target) || qobject_cast<TimelineView *>(target);
     if (!takesKeys || !isAncestorOf(target)) {
         if (m_traceView->isAncestorOf(target) || target == m_traceView)
             target = m_traceView->tree();
@@ -391,6 +427,12 @@ void MainWindow::saveLayout() const
     settings.setValue(QStringLiteral("mainWindow/contentSplitter"), m_contentSplitter->saveState());
     settings.setValue(QStringLiteral("mainWindow/traceSplitter"), m_traceView->splitter()->saveState());
     settings.setValue(QStringLiteral("mainWindow/currentPage"), m_pages->currentIndex());
+    settings.beginGroup(QStringLiteral("mainWindow/pageSplitters"));
+    for (auto it = m_pageSplitterStates.cbegin(); it != m_pageSplitterStates.cend(); ++it) {
+        if (it.key() != m_pages->currentIndex())
+            settings.setValue(QString::number(it.key()), it.value());
+    }
+    settings.endGroup();
     settings.setValue(QStringLiteral("mainWindow/sidebar"), !m_sidebar->isHidden());
     m_tracesPage->saveState(QStringLiteral("tracesPage"));
     m_sessionsPage->saveState(QStringLiteral("sessionsPage"));
@@ -408,7 +450,16 @@ void MainWindow::restoreLayout()
         settings.value(QStringLiteral("mainWindow/contentSplitter")).toByteArray());
     m_traceView->splitter()->restoreState(
         settings.value(QStringLiteral("mainWindow/traceSplitter")).toByteArray());
-    m_pages->setCurrentIndex(settings.value(QStringLiteral("mainWindow/currentPage"), 0).toInt());
+    settings.beginGroup(QStringLiteral("mainWindow/pageSplitters"));
+    for (const QString &key : settings.childKeys())
+        m_pageSplitterStates.insert(key.toInt(), settings.value(key).toByteArray());
+    settings.endGroup();
+    {
+        // The saved current page comes with the splitter as it was; do not let the switch redo it.
+        const QSignalBlocker blocker(m_pages);
+        m_pages->setCurrentIndex(settings.value(QStringLiteral("mainWindow/currentPage"), 0).toInt());
+        m_lastPage = m_pages->currentIndex();
+    }
     if (!settings.value(QStringLiteral("mainWindow/sidebar"), true).toBool()) {
         for (QAction *action : menuBar()->findChildren<QAction *>(QStringLiteral("actionShowSources")))
             action->setChecked(false);

@@ -2,6 +2,7 @@
 
 #include "commandpalette.h"
 
+#include <QHash>
 #include <QMainWindow>
 
 class QLabel;
@@ -74,6 +75,10 @@ private:
     QTimer *m_statusTimer;
     CommandPalette *m_palette;
     QAction *m_maximizeTrace = nullptr;
+    QTimer *m_previewTimer; ///< opening follows the list's current row, not every key repeat
+    qint64 m_previewRk = 0;
+    QHash<int, QByteArray> m_pageSplitterStates; ///< content splitter per page (sessions want height)
+    int m_lastPage = 0;
 };
 
 } // namespace tg

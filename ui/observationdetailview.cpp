@@ -165,7 +165,8 @@ void ObservationDetailView::showMessage(const QString &text)
     m_metadata->showMessage(text);
 }
 
-void ObservationDetailView::showObservation(const ObservationDetail &detail, const std::vector<ScoreRow> &scores)
+void ObservationDetailView::showObservation(
+    const ObservationDetail &detail, const std::vector<ScoreRow> &scores)
 {
     showContent(DetailContent::fromObservation(detail, scores));
 }
@@ -197,7 +198,8 @@ QUrl ObservationDetailView::langfuseUrl() const
     const QString traceId = m_content.observation ? m_content.observation->traceId
         : m_content.trace                         ? m_content.trace->row.id
                                                   : QString();
-    return langfuseTraceUrl(*m_content.source, traceId, m_content.observation ? m_content.observation->row.id : QString());
+    return langfuseTraceUrl(
+        *m_content.source, traceId, m_content.observation ? m_content.observation->row.id : QString());
 }
 
 void ObservationDetailView::render()
@@ -211,7 +213,8 @@ void ObservationDetailView::render()
     const QString muted = theme::mutedText(pal).name();
     const auto chip = [&](const QString &label, const QString &value) {
         return QStringLiteral("<span style='color:%1'>%2</span>&nbsp;%3")
-            .arg(muted, esc(label), esc(value).replace(u' ', QStringLiteral("&nbsp;")));
+            .arg(muted, esc(label).replace(u' ', QStringLiteral("&nbsp;")),
+                esc(value).replace(u' ', QStringLiteral("&nbsp;")));
     };
     QStringList facts;
     QString name;
@@ -225,7 +228,8 @@ void ObservationDetailView::render()
         typeName = observationTypeName(r.type);
         level = r.level;
         status = o.statusMessage;
-        m_icon->setPixmap(icons::pixmap(icons::typeIconName(r.type), 18, devicePixelRatioF(), theme::typeColor(r.type, pal)));
+        m_icon->setPixmap(icons::pixmap(
+            icons::typeIconName(r.type), 18, devicePixelRatioF(), theme::typeColor(r.type, pal)));
         if (r.startNs >= 0 && r.endNs >= r.startNs)
             facts << chip(tr("duration"), formatDuration(r.endNs - r.startNs));
         if (o.completionStartNs >= 0 && r.startNs >= 0)
@@ -249,18 +253,22 @@ void ObservationDetailView::render()
         if (cost > 0)
             facts << chip(tr("cost"), formatCost(cost));
         if (!o.promptName.isEmpty())
-            facts << chip(tr("prompt"), o.promptVersion > 0 ? QStringLiteral("%1 v%2").arg(o.promptName).arg(o.promptVersion) : o.promptName);
+            facts << chip(tr("prompt"),
+                o.promptVersion > 0 ? QStringLiteral("%1 v%2").arg(o.promptName).arg(o.promptVersion)
+                                    : o.promptName);
     } else {
         const TraceRow &r = c.trace->row;
         name = r.name.isEmpty() ? r.id : r.name;
         typeName = tr("TRACE");
         level = r.level;
-        m_icon->setPixmap(icons::pixmap(QStringLiteral("trace"), 18, devicePixelRatioF(), pal.color(QPalette::WindowText)));
+        m_icon->setPixmap(
+            icons::pixmap(QStringLiteral("trace"), 18, devicePixelRatioF(), pal.color(QPalette::WindowText)));
         if (r.latencyNs >= 0)
             facts << chip(tr("latency"), formatDuration(r.latencyNs));
         facts << chip(tr("observations"), number(r.observationCount));
         if (r.totalTokens > 0)
-            facts << chip(tr("tokens"), QStringLiteral("%1 → %2").arg(number(r.inputTokens), number(r.outputTokens)));
+            facts << chip(
+                tr("tokens"), QStringLiteral("%1 → %2").arg(number(r.inputTokens), number(r.outputTokens)));
         if (r.cost > 0)
             facts << chip(tr("cost"), formatCost(r.cost));
         if (!r.userId.isEmpty())
@@ -274,7 +282,8 @@ void ObservationDetailView::render()
     }
     for (const ScoreRow &s : c.scores)
         facts << chip(s.name, s.stringValue.isEmpty() ? QString::number(s.value, 'g', 4) : s.stringValue);
-    m_title->setText(QStringLiteral("<b>%1</b>&nbsp;&nbsp;<span style='color:%2'>%3</span>").arg(esc(name), muted, typeName));
+    m_title->setText(QStringLiteral("<b>%1</b>&nbsp;&nbsp;<span style='color:%2'>%3</span>")
+                         .arg(esc(name), muted, typeName));
     m_facts->setText(facts.join(QStringLiteral("&nbsp;&nbsp;·&nbsp;&nbsp;")));
     if (level == Level::Error || level == Level::Warning || !status.isEmpty()) {
         const QColor color = level == Level::Default ? theme::mutedText(pal) : theme::levelColor(level, pal);
@@ -307,7 +316,8 @@ QString ObservationDetailView::detailsHtml() const
     const QString muted = theme::mutedText(pal).name();
     QString html;
     const auto section = [&](const QString &title) {
-        html += QStringLiteral("<h4 style='margin-top:12px;margin-bottom:4px'>%1</h4><table cellspacing='0' cellpadding='2'>")
+        html += QStringLiteral(
+            "<h4 style='margin-top:12px;margin-bottom:4px'>%1</h4><table cellspacing='0' cellpadding='2'>")
                     .arg(esc(title));
     };
     const auto end = [&] { html += QStringLiteral("</table>"); };
@@ -325,8 +335,11 @@ QString ObservationDetailView::detailsHtml() const
         const QJsonObject object = QJsonDocument::fromJson(json).object();
         for (auto it = object.begin(); it != object.end(); ++it) {
             const QJsonValue v = it.value();
-            QString text = v.isString() ? v.toString()
-                                        : QString::fromUtf8(QJsonDocument(QJsonArray { v }).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+            QString text = v.isString()
+                ? v.toString()
+                : QString::fromUtf8(QJsonDocument(QJsonArray { v }).toJson(QJsonDocument::Compact))
+                      .mid(1)
+                      .chopped(1);
             row(it.key(), text.size() > 300 ? text.left(300) + QStringLiteral("…") : text);
         }
     };
@@ -355,7 +368,10 @@ QString ObservationDetailView::detailsHtml() const
             const qint64 streaming = r.endNs - o.completionStartNs;
             if (streaming > 0 && o.usage.outputTokens() > 0)
                 row(tr("Output speed"),
-                    tr("%1 tokens/s").arg(QString::number(static_cast<double>(o.usage.outputTokens()) * 1e9 / static_cast<double>(streaming), 'f', 1)));
+                    tr("%1 tokens/s")
+                        .arg(QString::number(static_cast<double>(o.usage.outputTokens()) * 1e9
+                                / static_cast<double>(streaming),
+                            'f', 1)));
         }
         end();
         if (!r.model.isEmpty() || !o.modelParameters.isEmpty()) {
@@ -368,8 +384,10 @@ QString ObservationDetailView::detailsHtml() const
             section(tr("Usage (tokens)"));
             for (auto it = o.usage.values.cbegin(); it != o.usage.values.cend(); ++it)
                 row(it.key(), number(it.value()));
-            row(tr("cached input (sum)"), o.usage.cachedTokens() > 0 ? number(o.usage.cachedTokens()) : QString());
-            row(tr("reasoning (sum)"), o.usage.reasoningTokens() > 0 ? number(o.usage.reasoningTokens()) : QString());
+            row(tr("cached input (sum)"),
+                o.usage.cachedTokens() > 0 ? number(o.usage.cachedTokens()) : QString());
+            row(tr("reasoning (sum)"),
+                o.usage.reasoningTokens() > 0 ? number(o.usage.reasoningTokens()) : QString());
             end();
         }
         if (!o.cost.isEmpty()) {
@@ -418,11 +436,14 @@ QString ObservationDetailView::detailsHtml() const
         end();
     }
     if (!c.scores.empty()) {
-        html += QStringLiteral("<h4 style='margin-top:12px;margin-bottom:4px'>%1</h4><table cellspacing='0' cellpadding='2'>")
+        html += QStringLiteral(
+            "<h4 style='margin-top:12px;margin-bottom:4px'>%1</h4><table cellspacing='0' cellpadding='2'>")
                     .arg(tr("Scores"));
         for (const ScoreRow &s : c.scores) {
             const QString value = s.stringValue.isEmpty() ? QString::number(s.value, 'g', 6) : s.stringValue;
-            html += QStringLiteral("<tr><td style='padding-right:14px'><b>%1</b></td><td>%2</td><td style='color:%3;padding-left:10px'>%4</td><td style='padding-left:10px'>%5</td></tr>")
+            html += QStringLiteral(
+                "<tr><td style='padding-right:14px'><b>%1</b></td><td>%2</td><td "
+                "style='color:%3;padding-left:10px'>%4</td><td style='padding-left:10px'>%5</td></tr>")
                         .arg(esc(s.name), esc(value), muted, esc(s.source), esc(s.comment));
         }
         html += QStringLiteral("</table>");
@@ -465,8 +486,9 @@ void ObservationDetailView::onTabChanged(int index)
 
 QString ObservationDetailView::plainText() const
 {
-    QStringList parts { m_title->text(), m_facts->text(), !m_status->isHidden() ? m_status->text() : QString(),
-        m_chat->toPlainText(), m_details->toPlainText() };
+    QStringList parts { m_title->text(), m_facts->text(),
+        !m_status->isHidden() ? m_status->text() : QString(), m_chat->toPlainText(),
+        m_details->toPlainText() };
     QString text = parts.join(u'\n');
     static const QRegularExpression tags(QStringLiteral("<[^>]*>"));
     text.remove(tags);

@@ -37,8 +37,10 @@ public:
             return;
         const bool selected = option.state & QStyle::State_Selected;
         painter->save();
-        painter->setPen(selected ? option.palette.color(QPalette::HighlightedText) : theme::mutedText(option.palette));
-        const QRect r = option.rect.adjusted(option.fontMetrics.horizontalAdvance(index.data().toString()) + 40, 0, -8, 0);
+        painter->setPen(
+            selected ? option.palette.color(QPalette::HighlightedText) : theme::mutedText(option.palette));
+        const QRect r = option.rect.adjusted(
+            option.fontMetrics.horizontalAdvance(index.data().toString()) + 40, 0, -8, 0);
         painter->drawText(r, Qt::AlignVCenter | Qt::AlignRight,
             option.fontMetrics.elidedText(detail, Qt::ElideRight, std::max(0, r.width())));
         painter->restore();
@@ -47,7 +49,8 @@ public:
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override
     {
         QSize size = QStyledItemDelegate::sizeHint(option, index);
-        size.setWidth(size.width() + option.fontMetrics.horizontalAdvance(index.data(kDetailRole).toString()) + 48);
+        size.setWidth(
+            size.width() + option.fontMetrics.horizontalAdvance(index.data(kDetailRole).toString()) + 48);
         size.setHeight(std::max(size.height(), option.fontMetrics.height() + 6));
         return size;
     }
@@ -84,7 +87,8 @@ QueryLineEdit::QueryLineEdit(QWidget *parent)
     setClearButtonEnabled(true);
     QStringList help;
     for (const auto &key : TraceQueryParser::keys())
-        help << QStringLiteral("<tr><td><code>%1</code></td><td>%2</td></tr>").arg(key.example.toHtmlEscaped(), key.description.toHtmlEscaped());
+        help << QStringLiteral("<tr><td><code>%1</code></td><td>%2</td></tr>")
+                    .arg(key.example.toHtmlEscaped(), key.description.toHtmlEscaped());
     setToolTip(tr("<p>Filter traces. Free words search names, inputs and outputs.</p><table>%1</table>"
                   "<p>Ctrl+Space completes keys and values.</p>")
                    .arg(help.join(QString())));
@@ -96,7 +100,8 @@ QueryLineEdit::QueryLineEdit(QWidget *parent)
     m_completer->setMaxVisibleItems(12);
     m_completer->popup()->setItemDelegate(new CandidateDelegate(m_completer->popup()));
     m_completer->popup()->setObjectName(QStringLiteral("queryCompletionPopup"));
-    connect(m_completer, qOverload<const QString &>(&QCompleter::activated), this, &QueryLineEdit::acceptCompletion);
+    connect(m_completer, qOverload<const QString &>(&QCompleter::activated), this,
+        &QueryLineEdit::acceptCompletion);
     m_completionTimer->setSingleShot(true);
     m_completionTimer->setInterval(120);
     connect(m_completionTimer, &QTimer::timeout, this, [this] {
@@ -107,7 +112,8 @@ QueryLineEdit::QueryLineEdit(QWidget *parent)
         m_errors.clear();
         m_completionTimer->start();
     });
-    connect(this, &QLineEdit::textChanged, this, [this] { QTimer::singleShot(0, this, &QueryLineEdit::applyFormats); });
+    connect(this, &QLineEdit::textChanged, this,
+        [this] { QTimer::singleShot(0, this, &QueryLineEdit::applyFormats); });
 }
 
 void QueryLineEdit::setReaderPool(std::shared_ptr<ReaderPool> pool)
@@ -156,10 +162,11 @@ void QueryLineEdit::requestCompletion(bool force)
     }
     QStringList fixed = TraceQueryParser::fixedValues(context.field);
     if (context.field == u"latency")
-        fixed = { QStringLiteral(">1s"), QStringLiteral(">5s"), QStringLiteral(">30s"), QStringLiteral("<500ms"),
-            QStringLiteral("1s..10s") };
+        fixed = { QStringLiteral(">1s"), QStringLiteral(">5s"), QStringLiteral(">30s"),
+            QStringLiteral("<500ms"), QStringLiteral("1s..10s") };
     else if (context.field == u"cost")
-        fixed = { QStringLiteral(">0.01"), QStringLiteral(">0.1"), QStringLiteral(">1"), QStringLiteral("<0.001") };
+        fixed = { QStringLiteral(">0.01"), QStringLiteral(">0.1"), QStringLiteral(">1"),
+            QStringLiteral("<0.001") };
     if (!fixed.isEmpty() || !m_pool) {
         showCandidates(context, fixed, {});
         return;
@@ -178,7 +185,8 @@ void QueryLineEdit::requestCompletion(bool force)
         });
 }
 
-void QueryLineEdit::showCandidates(const QueryCompletion &context, const QStringList &values, const QStringList &details)
+void QueryLineEdit::showCandidates(
+    const QueryCompletion &context, const QStringList &values, const QStringList &details)
 {
     m_context = context;
     m_candidates->clear();
@@ -189,7 +197,8 @@ void QueryLineEdit::showCandidates(const QueryCompletion &context, const QString
         m_candidates->appendRow(item);
     }
     m_completer->setCompletionPrefix(context.prefix);
-    const bool exactOnly = m_completer->completionCount() == 1 && m_completer->currentCompletion().compare(context.prefix, Qt::CaseInsensitive) == 0;
+    const bool exactOnly = m_completer->completionCount() == 1
+        && m_completer->currentCompletion().compare(context.prefix, Qt::CaseInsensitive) == 0;
     if (m_completer->completionCount() == 0 || exactOnly || !hasFocus()) {
         m_completer->popup()->hide();
     } else {

@@ -49,7 +49,8 @@ protected:
     bool event(QEvent *event) override;
 
 private:
-    void showCandidates(const QueryCompletion &context, const QStringList &values, const QStringList &details);
+    void showCandidates(
+        const QueryCompletion &context, const QStringList &values, const QStringList &details);
     void applyFormats();
 
     QCompleter *m_completer;

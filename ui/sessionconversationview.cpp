@@ -5,12 +5,14 @@
 #include "icons.h"
 #include "itemmodels/backgroundtask.h"
 #include "itemmodels/tracelistmodel.h"
+#include "plural.h"
 #include "store/storereader.h"
 #include "store/tracestore.h"
-#include "plural.h"
 #include "theme.h"
 
 #include <QHBoxLayout>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
 #include <QToolButton>
@@ -63,7 +65,8 @@ SessionConversationView::SessionConversationView(TraceStore *store, QWidget *par
     m_facts->setContentsMargins(10, 0, 10, 4);
     layout->addWidget(m_facts);
     layout->addWidget(m_chat, 1);
-    connect(m_showTraces, &QToolButton::clicked, this, [this] { Q_EMIT showTracesRequested(m_sourceId, m_sessionId); });
+    connect(m_showTraces, &QToolButton::clicked, this,
+        [this] { Q_EMIT showTracesRequested(m_sourceId, m_sessionId); });
     connect(m_chat, &ChatView::anchorActivated, this, [this](const QString &anchor) {
         if (anchor.startsWith(u"trace:"))
             Q_EMIT traceActivated(anchor.mid(6).toLongLong());
@@ -109,6 +112,46 @@ ChatMessages SessionConversationView::newMessagesOf(const ChatMessages &input)
     return out;
 }
 
+ChatMessages SessionConversationView::turnMessages(const QByteArray &payload, ChatMessages::Side side)
+{
+    const QByteArray trimmed = payload.trimmed();
+    if (trimmed.isEmpty() || trimmed == "null")
+        return {};
+    const ChatMessages chat = ChatMessages::parse(trimmed, side);
+    if (chat.isChat())
+        return side == ChatMessages::Input ? newMessagesOf(chat) : chat;
+    ChatMessage message;
+    message.role = side == ChatMessages::Input ? QStringLiteral("user") : QStringLiteral("assistant");
+    ChatPart part;
+    const QJsonDocument doc = QJsonDocument::fromJson(trimmed);
+    if (doc.isObject()) {
+        static const char *const inputKeys[] = { "question", "query", "input", "prompt", "message", "text",
+            "content", "task", "request", "instruction" };
+        static const char *const outputKeys[] = { "answer", "output", "response", "result", "text", "content",
+            "report", "summary", "completion", "message" };
+        const QJsonObject object = doc.object();
+        const auto find = [&object](const auto &keys) {
+            for (const char *key : keys) {
+                const QJsonValue value = object.value(QLatin1String(key));
+                if (value.isString() && !value.toString().isEmpty())
+                    return value.toString();
+            }
+            return QString();
+        };
+        part.text = side == ChatMessages::Input ? find(inputKeys) : find(outputKeys);
+    }
+    if (part.text.isEmpty()) {
+        // No obvious text: the JSON itself, pretty, as code.
+        part.kind = ChatPart::Kind::Other;
+        part.text = ChatView::prettyJson(trimmed, ChatView::kPartChars * 2);
+    }
+    message.parts.push_back(std::move(part));
+    ChatMessages out;
+    out.setFormat(ChatFormat::Text);
+    out.append(std::move(message));
+    return out;
+}
+
 void SessionConversationView::showSession(qint64 sourceId, const QString &sessionId)
 {
     const quint64 generation = ++m_generation;
@@ -129,13 +172,9 @@ void SessionConversationView::showSession(qint64 sourceId, const QString &sessio
             for (TraceRow &row : reader->sessionTraces(sourceId, sessionId)) {
                 SessionTurn turn;
                 if (const auto detail = reader->traceDetail(row.rk)) {
-                    const QByteArray in = detail->input.left(kTurnPayloadLimit);
-                    const QByteArray out = detail->output.left(kTurnPayloadLimit);
                     // A cut payload is no longer valid JSON; it is then shown as text.
-                    turn.input = newMessagesOf(ChatMessages::parse(in, ChatMessages::Input));
-                    turn.output = ChatMessages::parse(out, ChatMessages::Output);
-                    turn.rawInput = in;
-                    turn.rawOutput = out;
+                    turn.input = turnMessages(detail->input.left(kTurnPayloadLimit), ChatMessages::Input);
+                    turn.output = turnMessages(detail->output.left(kTurnPayloadLimit), ChatMessages::Output);
                 }
                 turn.trace = std::move(row);
                 loaded.turns.push_back(std::move(turn));
@@ -171,7 +210,8 @@ void SessionConversationView::render()
         if (s.errorCount > 0)
             facts << plural(s.errorCount, tr("1 error"), tr("%1 errors"));
     }
-    m_facts->setText(QStringLiteral("<span style='color:%1'>%2</span>").arg(muted, facts.join(QStringLiteral(" · ")).toHtmlEscaped()));
+    m_facts->setText(QStringLiteral("<span style='color:%1'>%2</span>")
+                         .arg(muted, facts.join(QStringLiteral(" · ")).toHtmlEscaped()));
 
     std::vector<ChatViewItem> items;
     if (m_turns.empty())
@@ -188,17 +228,12 @@ void SessionConversationView::render()
             detail << formatCost(t.cost);
         if (t.errorCount > 0)
             detail << plural(t.errorCount, tr("1 error"), tr("%1 errors"));
-        items.push_back(ChatViewItem::heading(
-            (t.name.isEmpty() ? t.id : t.name) + QStringLiteral(" →"), detail.join(QStringLiteral(" · ")),
-            QStringLiteral("trace:%1").arg(t.rk)));
-        if (turn.input.isChat() && !turn.input.isEmpty())
+        items.push_back(ChatViewItem::heading((t.name.isEmpty() ? t.id : t.name) + QStringLiteral(" →"),
+            detail.join(QStringLiteral(" · ")), QStringLiteral("trace:%1").arg(t.rk)));
+        if (!turn.input.isEmpty())
             items.push_back(ChatViewItem::conversation(turn.input));
-        else if (!turn.rawInput.trimmed().isEmpty() && turn.rawInput.trimmed() != "null")
-            items.push_back(ChatViewItem::rawPayload(tr("Input"), turn.rawInput));
-        if (turn.output.isChat() && !turn.output.isEmpty())
+        if (!turn.output.isEmpty())
             items.push_back(ChatViewItem::conversation(turn.output));
-        else if (!turn.rawOutput.trimmed().isEmpty() && turn.rawOutput.trimmed() != "null")
-            items.push_back(ChatViewItem::rawPayload(tr("Output"), turn.rawOutput));
     }
     m_chat->setItems(std::move(items));
 }

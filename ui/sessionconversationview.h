@@ -17,10 +17,8 @@ class TraceStore;
 struct SessionTurn
 {
     TraceRow trace;
-    ChatMessages input; ///< only what this turn added (the last user message, or the whole input)
+    ChatMessages input; ///< only what this turn added to the conversation
     ChatMessages output;
-    QByteArray rawInput; ///< for turns whose payloads are not chat (cut to a preview)
-    QByteArray rawOutput;
 };
 
 /// A session read as a conversation: its traces in time order, each trace's input and output as
@@ -42,6 +40,10 @@ public:
     /// Keeps only what a turn adds to the conversation (the messages after the last assistant
     /// message of the input), so a session does not repeat its history on every turn.
     static ChatMessages newMessagesOf(const ChatMessages &input);
+    /// A trace payload as chat turns: chat payloads as they are (inputs reduced to what they
+    /// add), anything else as one message of its main text ("question", "answer", ...) or its
+    /// JSON, so every turn reads as a conversation.
+    static ChatMessages turnMessages(const QByteArray &payload, ChatMessages::Side side);
 
 Q_SIGNALS:
     void traceActivated(qint64 traceRk);

@@ -57,8 +57,9 @@ SessionsPage::SessionsPage(TraceStore *store, QWidget *parent)
     m_splitter->setObjectName(QStringLiteral("sessionsSplitter"));
     m_splitter->addWidget(m_view);
     m_splitter->addWidget(m_conversation);
-    m_splitter->setStretchFactor(0, 3);
-    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setStretchFactor(0, 1);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({ 560, 660 });
 
     auto *bar = new QHBoxLayout;
     bar->setContentsMargins(6, 6, 6, 4);
@@ -75,12 +76,15 @@ SessionsPage::SessionsPage(TraceStore *store, QWidget *parent)
     connect(m_filterEdit, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
     connect(m_debounce, &QTimer::timeout, this, &SessionsPage::applyFilter);
     connect(m_model, &SessionListModel::totalCountChanged, this, [this](qint64 count) {
-        m_countLabel->setText(count == 1 ? tr("1 session") : tr("%1 sessions").arg(QLocale().toString(count)));
+        m_countLabel->setText(
+            count == 1 ? tr("1 session") : tr("%1 sessions").arg(QLocale().toString(count)));
     });
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
-        if (current.isValid())
-            m_conversation->showSession(current.data(SourceIdRole).toLongLong(), current.data(SessionIdRole).toString());
-    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+        [this](const QModelIndex &current) {
+            if (current.isValid())
+                m_conversation->showSession(
+                    current.data(SourceIdRole).toLongLong(), current.data(SessionIdRole).toString());
+        });
     connect(m_view, &QTableView::activated, this, [this](const QModelIndex &index) {
         const qint64 sourceId = index.data(SourceIdRole).toLongLong();
         const QString sessionId = index.data(SessionIdRole).toString();
@@ -89,7 +93,8 @@ SessionsPage::SessionsPage(TraceStore *store, QWidget *parent)
         Q_EMIT sessionActivated(sourceId, sessionId);
     });
     connect(m_conversation, &SessionConversationView::traceActivated, this, &SessionsPage::traceActivated);
-    connect(m_conversation, &SessionConversationView::showTracesRequested, this, &SessionsPage::showTracesRequested);
+    connect(m_conversation, &SessionConversationView::showTracesRequested, this,
+        &SessionsPage::showTracesRequested);
     applyFilter();
 }
 

@@ -58,7 +58,8 @@ public:
         QStyle *style = opt.widget ? opt.widget->style() : QApplication::style();
         style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, opt.widget);
         const bool selected = opt.state & QStyle::State_Selected;
-        const QColor textColor = selected ? opt.palette.color(QPalette::HighlightedText) : opt.palette.color(QPalette::Text);
+        const QColor textColor
+            = selected ? opt.palette.color(QPalette::HighlightedText) : opt.palette.color(QPalette::Text);
         const QColor muted = selected ? textColor : theme::mutedText(opt.palette);
         const int line = opt.fontMetrics.height();
         QRect r = opt.rect.adjusted(4, 0, -4, 0);
@@ -82,7 +83,8 @@ public:
             QFontMetrics(font).elidedText(text, Qt::ElideRight, r.width()));
         const QString state = index.data(SourceListModel::StateRole).toString();
         if (!state.isEmpty()) {
-            const auto kind = static_cast<SourceListModel::StateKind>(index.data(SourceListModel::StateKindRole).toInt());
+            const auto kind
+                = static_cast<SourceListModel::StateKind>(index.data(SourceListModel::StateKindRole).toInt());
             QColor dot = theme::mutedText(opt.palette);
             if (kind == SourceListModel::StateKind::Active)
                 dot = theme::typeColor(ObservationType::Retriever, opt.palette);

@@ -24,7 +24,8 @@ bool isSelected(const QStyleOptionViewItem &option)
 
 QColor selectedText(const QStyleOptionViewItem &option)
 {
-    const QPalette::ColorGroup group = (option.state & QStyle::State_Active) ? QPalette::Active : QPalette::Inactive;
+    const QPalette::ColorGroup group
+        = (option.state & QStyle::State_Active) ? QPalette::Active : QPalette::Inactive;
     return option.palette.color(group, QPalette::HighlightedText);
 }
 
@@ -86,7 +87,8 @@ void SpanItemDelegate::paintBackground(QPainter *painter, const QStyleOptionView
     style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, widget);
 }
 
-void SpanNameDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+void SpanNameDelegate::paint(
+    QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     QStyleOptionViewItem opt = option;
     initStyleOption(&opt, index);
@@ -121,7 +123,8 @@ void SpanNameDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
         painter->save();
         painter->setPen(selected ? textColor : theme::mutedText(opt.palette));
         const int w = opt.fontMetrics.horizontalAdvance(more);
-        painter->drawText(QRect(r.right() - w, r.top(), w, r.height()), Qt::AlignVCenter | Qt::AlignRight, more);
+        painter->drawText(
+            QRect(r.right() - w, r.top(), w, r.height()), Qt::AlignVCenter | Qt::AlignRight, more);
         painter->restore();
         r.setRight(r.right() - w - 6);
     }
@@ -139,7 +142,8 @@ void SpanNameDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     painter->setFont(font);
     painter->setPen(textColor);
     const QFontMetrics fm(font);
-    const QString name = fm.elidedText(opt.text, Qt::ElideRight, std::max(0, r.width() - (ownError ? 20 : 0)));
+    const QString name
+        = fm.elidedText(opt.text, Qt::ElideRight, std::max(0, r.width() - (ownError ? 20 : 0)));
     painter->drawText(r, Qt::AlignVCenter | Qt::AlignLeft, name);
     painter->restore();
     if (ownError) {
@@ -152,7 +156,8 @@ void SpanNameDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     }
 }
 
-void DurationBarDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+void DurationBarDelegate::paint(
+    QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     QStyleOptionViewItem opt = option;
     initStyleOption(&opt, index);
@@ -165,18 +170,22 @@ void DurationBarDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
     if (start >= 0 && total > 0 && area.width() > 8) {
         const auto type = static_cast<ObservationType>(index.data(ObservationTypeRole).toInt());
         const auto level = static_cast<Level>(index.data(LevelRole).toInt());
-        QColor color = level == Level::Error ? theme::errorColor(opt.palette) : theme::typeColor(type, opt.palette);
+        QColor color
+            = level == Level::Error ? theme::errorColor(opt.palette) : theme::typeColor(type, opt.palette);
         if (selected)
             color = selectedText(opt);
         color.setAlphaF(selected ? 0.35f : 0.42f);
         const double w = area.width();
         const double x0 = area.left() + w * static_cast<double>(start) / static_cast<double>(total);
-        const double width = duration > 0 ? std::max(2.0, w * static_cast<double>(duration) / static_cast<double>(total)) : 2.0;
+        const double width = duration > 0
+            ? std::max(2.0, w * static_cast<double>(duration) / static_cast<double>(total))
+            : 2.0;
         painter->save();
         painter->setRenderHint(QPainter::Antialiasing);
         painter->setPen(Qt::NoPen);
         painter->setBrush(color);
-        painter->drawRoundedRect(QRectF(x0, area.top(), std::min(width, area.right() + 1 - x0), area.height()), 2, 2);
+        painter->drawRoundedRect(
+            QRectF(x0, area.top(), std::min(width, area.right() + 1 - x0), area.height()), 2, 2);
         painter->restore();
     }
     painter->save();

@@ -29,7 +29,8 @@ class SpanNameDelegate : public SpanItemDelegate
 
 public:
     using SpanItemDelegate::SpanItemDelegate;
-    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+    void paint(
+        QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 };
 
 /// The duration cell: a bar placed by start offset and sized by duration relative to the whole
@@ -40,7 +41,8 @@ class DurationBarDelegate : public SpanItemDelegate
 
 public:
     using SpanItemDelegate::SpanItemDelegate;
-    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+    void paint(
+        QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 };
 
 /// Paints a small rounded badge with `text`; returns its width.

@@ -59,7 +59,8 @@ void SpanTreeView::reveal(const QModelIndex &index, ScrollHint hint)
     }
     expandMany(closed);
     const QModelIndex target = index.siblingAtColumn(0);
-    selectionModel()->setCurrentIndex(target, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    selectionModel()->setCurrentIndex(
+        target, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     scrollTo(target, hint);
 }
 

@@ -97,7 +97,8 @@ QColor mix(const QColor &a, const QColor &b, qreal t)
 {
     const qreal s = 1.0 - t;
     return QColor::fromRgbF(static_cast<float>(a.redF() * s + b.redF() * t),
-        static_cast<float>(a.greenF() * s + b.greenF() * t), static_cast<float>(a.blueF() * s + b.blueF() * t),
+        static_cast<float>(a.greenF() * s + b.greenF() * t),
+        static_cast<float>(a.blueF() * s + b.blueF() * t),
         static_cast<float>(a.alphaF() * s + b.alphaF() * t));
 }
 

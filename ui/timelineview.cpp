@@ -182,7 +182,8 @@ void TimelineView::ensureCurrentVisible()
     const qint64 start = current.data(StartOffsetRole).toLongLong();
     if (!current.isValid() || start < 0 || m_fitted)
         return;
-    const double end = static_cast<double>(start + std::max<qint64>(0, current.data(DurationRole).toLongLong()));
+    const double end
+        = static_cast<double>(start + std::max<qint64>(0, current.data(DurationRole).toLongLong()));
     if (end >= m_start && static_cast<double>(start) <= m_end)
         return; // some of it is on screen already
     const double span = m_end - m_start;
@@ -261,70 +262,73 @@ void TimelineView::paintEvent(QPaintEvent *)
     const QFontMetrics fm = fontMetrics();
     p.setRenderHint(QPainter::Antialiasing);
 
-    forEachVisibleRow(m_tree, rulerHeight(), width(), [&](const QModelIndex &index, const QRect &row, int visualRow) {
-        const bool selected = selection && selection->isSelected(index);
-        if (selected)
-            p.fillRect(row, pal.color(group, QPalette::Highlight));
-        else if (index.data(SearchMatchRole).toBool())
-            p.fillRect(row, theme::matchBackground(pal));
-        else if (alternate && (visualRow & 1))
-            p.fillRect(row, pal.color(QPalette::AlternateBase));
+    forEachVisibleRow(
+        m_tree, rulerHeight(), width(), [&](const QModelIndex &index, const QRect &row, int visualRow) {
+            const bool selected = selection && selection->isSelected(index);
+            if (selected)
+                p.fillRect(row, pal.color(group, QPalette::Highlight));
+            else if (index.data(SearchMatchRole).toBool())
+                p.fillRect(row, theme::matchBackground(pal));
+            else if (alternate && (visualRow & 1))
+                p.fillRect(row, pal.color(QPalette::AlternateBase));
 
-        const qint64 start = index.data(StartOffsetRole).toLongLong();
-        if (start < 0)
-            return;
-        const qint64 duration = index.data(DurationRole).toLongLong();
-        const auto type = static_cast<ObservationType>(index.data(ObservationTypeRole).toInt());
-        const auto level = static_cast<Level>(index.data(LevelRole).toInt());
-        const QColor textColor = selected ? pal.color(group, QPalette::HighlightedText) : muted;
-        QColor color = level == Level::Error ? theme::errorColor(pal) : theme::typeColor(type, pal);
-        const double x0 = xForTime(static_cast<double>(start));
-        const double x1 = xForTime(static_cast<double>(start + std::max<qint64>(0, duration)));
-        const double h = std::max(4, row.height() * 11 / 20);
-        const double y = row.top() + (row.height() - h) / 2.0;
-        if (x1 < plot.left() || x0 > plot.right()) {
-            // Off-window: a chevron at the edge says where it is.
-            const double ex = x1 < plot.left() ? plot.left() - 4 : plot.right() + 4;
-            const double dir = x1 < plot.left() ? -1 : 1;
-            p.setPen(QPen(color, 1.5));
-            p.drawLine(QPointF(ex - 3 * dir, y), QPointF(ex, y + h / 2));
-            p.drawLine(QPointF(ex, y + h / 2), QPointF(ex - 3 * dir, y + h));
-            return;
-        }
-        QRectF bar;
-        if (duration <= 0) {
-            // Zero-length (events): a diamond.
-            const double cx = x0;
-            const double r = h / 2;
-            QPolygonF diamond { QPointF(cx, y), QPointF(cx + r, y + r), QPointF(cx, y + h), QPointF(cx - r, y + r) };
-            p.setPen(Qt::NoPen);
-            p.setBrush(color);
-            p.drawPolygon(diamond);
-            bar = QRectF(cx - r, y, h, h);
-        } else {
-            const double left = std::max(x0, plot.left() - 2);
-            const double right = std::min(std::max(x1, x0 + 2), plot.right() + 2);
-            bar = QRectF(left, y, std::max(2.0, right - left), h);
-            p.setPen(selected ? QPen(pal.color(group, QPalette::HighlightedText), 1) : QPen(Qt::NoPen));
-            p.setBrush(color);
-            p.drawRoundedRect(bar, 2, 2);
-        }
-        // Label: duration and name, beside the bar where there is room.
-        const QString label = formatDuration(duration) + QStringLiteral("  ") + index.data().toString();
-        const int textWidth = fm.horizontalAdvance(label);
-        QRectF textRect;
-        if (bar.right() + 6 + textWidth <= plot.right())
-            textRect = QRectF(bar.right() + 6, row.top(), textWidth + 2, row.height());
-        else if (bar.left() - 6 - textWidth >= plot.left())
-            textRect = QRectF(bar.left() - 6 - textWidth, row.top(), textWidth + 2, row.height());
-        else
-            textRect = QRectF(bar.right() + 6, row.top(), std::max(0.0, plot.right() - bar.right() - 6), row.height());
-        if (textRect.width() > 12) {
-            p.setPen(textColor);
-            p.drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft,
-                fm.elidedText(label, Qt::ElideRight, static_cast<int>(textRect.width())));
-        }
-    });
+            const qint64 start = index.data(StartOffsetRole).toLongLong();
+            if (start < 0)
+                return;
+            const qint64 duration = index.data(DurationRole).toLongLong();
+            const auto type = static_cast<ObservationType>(index.data(ObservationTypeRole).toInt());
+            const auto level = static_cast<Level>(index.data(LevelRole).toInt());
+            const QColor textColor = selected ? pal.color(group, QPalette::HighlightedText) : muted;
+            QColor color = level == Level::Error ? theme::errorColor(pal) : theme::typeColor(type, pal);
+            const double x0 = xForTime(static_cast<double>(start));
+            const double x1 = xForTime(static_cast<double>(start + std::max<qint64>(0, duration)));
+            const double h = std::max(4, row.height() * 11 / 20);
+            const double y = row.top() + (row.height() - h) / 2.0;
+            if (x1 < plot.left() || x0 > plot.right()) {
+                // Off-window: a chevron at the edge says where it is.
+                const double ex = x1 < plot.left() ? plot.left() - 4 : plot.right() + 4;
+                const double dir = x1 < plot.left() ? -1 : 1;
+                p.setPen(QPen(color, 1.5));
+                p.drawLine(QPointF(ex - 3 * dir, y), QPointF(ex, y + h / 2));
+                p.drawLine(QPointF(ex, y + h / 2), QPointF(ex - 3 * dir, y + h));
+                return;
+            }
+            QRectF bar;
+            if (duration <= 0) {
+                // Zero-length (events): a diamond.
+                const double cx = x0;
+                const double r = h / 2;
+                QPolygonF diamond { QPointF(cx, y), QPointF(cx + r, y + r), QPointF(cx, y + h),
+                    QPointF(cx - r, y + r) };
+                p.setPen(Qt::NoPen);
+                p.setBrush(color);
+                p.drawPolygon(diamond);
+                bar = QRectF(cx - r, y, h, h);
+            } else {
+                const double left = std::max(x0, plot.left() - 2);
+                const double right = std::min(std::max(x1, x0 + 2), plot.right() + 2);
+                bar = QRectF(left, y, std::max(2.0, right - left), h);
+                p.setPen(selected ? QPen(pal.color(group, QPalette::HighlightedText), 1) : QPen(Qt::NoPen));
+                p.setBrush(color);
+                p.drawRoundedRect(bar, 2, 2);
+            }
+            // Label: duration and name, beside the bar where there is room.
+            const QString label = formatDuration(duration) + QStringLiteral("  ") + index.data().toString();
+            const int textWidth = fm.horizontalAdvance(label);
+            QRectF textRect;
+            if (bar.right() + 6 + textWidth <= plot.right())
+                textRect = QRectF(bar.right() + 6, row.top(), textWidth + 2, row.height());
+            else if (bar.left() - 6 - textWidth >= plot.left())
+                textRect = QRectF(bar.left() - 6 - textWidth, row.top(), textWidth + 2, row.height());
+            else
+                textRect = QRectF(
+                    bar.right() + 6, row.top(), std::max(0.0, plot.right() - bar.right() - 6), row.height());
+            if (textRect.width() > 12) {
+                p.setPen(textColor);
+                p.drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft,
+                    fm.elidedText(label, Qt::ElideRight, static_cast<int>(textRect.width())));
+            }
+        });
 
     // Guides at the current span's start and end.
     if (current.isValid()) {
@@ -458,7 +462,8 @@ bool TimelineView::event(QEvent *event)
         QStringList lines;
         lines << QStringLiteral("<b>%1</b> · %2")
                      .arg(index.data().toString().toHtmlEscaped(),
-                         observationTypeName(static_cast<ObservationType>(index.data(ObservationTypeRole).toInt())));
+                         observationTypeName(
+                             static_cast<ObservationType>(index.data(ObservationTypeRole).toInt())));
         lines << tr("starts at %1, takes %2").arg(formatDuration(start), formatDuration(duration));
         const qint64 tokens = index.data(TokensRole).toLongLong();
         const double cost = index.data(CostRole).toDouble();
@@ -543,8 +548,29 @@ void TimelineMinimap::rebuild()
     if (n == 0 || start < 0)
         return;
     const QPalette &pal = palette();
-    const auto xOf = [&](qint64 t) { return std::clamp(static_cast<int>(static_cast<double>(t - start) / total * (w - 1)), 0, w - 1); };
+    const auto xOf = [&](qint64 t) {
+        return std::clamp(static_cast<int>(static_cast<double>(t - start) / total * (w - 1)), 0, w - 1);
+    };
 
+    if (n * 2 <= h) {
+        // Few rows: one band per observation, in its type's colour.
+        QPainter painter(&m_image);
+        painter.scale(1.0 / dpr, 1.0 / dpr);
+        const int band = std::min(h / n, qRound(6 * dpr));
+        int order = 0;
+        for (int node = tree.next(-1); node >= 0; node = tree.next(node), ++order) {
+            const SpanTree::Node &nd = tree.node(node);
+            if (nd.startNs < 0)
+                continue;
+            const int x0 = xOf(nd.startNs);
+            const int x1 = std::max(x0 + 2, xOf(nd.endNs >= nd.startNs ? nd.endNs : nd.startNs));
+            const QColor color
+                = nd.level == Level::Error ? theme::errorColor(pal) : theme::typeColor(nd.type, pal);
+            painter.fillRect(
+                QRect(x0, order * h / n + (h / n - band) / 2, x1 - x0, std::max(1, band - 1)), color);
+        }
+        return;
+    }
     // Coverage per pixel row as difference arrays: O(nodes + pixels) whatever the tree's size.
     std::vector<int> diff(static_cast<size_t>(h) * static_cast<size_t>(w + 1), 0);
     std::vector<std::array<int, 3>> errors;
@@ -556,7 +582,8 @@ void TimelineMinimap::rebuild()
         const int x0 = xOf(nd.startNs);
         const int x1 = std::max(x0, xOf(nd.endNs >= nd.startNs ? nd.endNs : nd.startNs));
         const int y0 = static_cast<int>(static_cast<qint64>(order) * h / n);
-        const int y1 = std::min(h, std::max(y0 + 1, std::min(y0 + 4, static_cast<int>(static_cast<qint64>(order + 1) * h / n))));
+        const int y1 = std::min(
+            h, std::max(y0 + 1, std::min(y0 + 4, static_cast<int>(static_cast<qint64>(order + 1) * h / n))));
         for (int y = y0; y < y1; ++y) {
             diff[static_cast<size_t>(y) * static_cast<size_t>(w + 1) + static_cast<size_t>(x0)] += 1;
             diff[static_cast<size_t>(y) * static_cast<size_t>(w + 1) + static_cast<size_t>(x1) + 1] -= 1;
@@ -574,7 +601,8 @@ void TimelineMinimap::rebuild()
             if (coverage <= 0)
                 continue;
             const double alpha = std::min(1.0, 0.35 + 0.65 * coverage / perRow);
-            line[x] = qPremultiply(qRgba(accent.red(), accent.green(), accent.blue(), static_cast<int>(alpha * 255)));
+            line[x] = qPremultiply(
+                qRgba(accent.red(), accent.green(), accent.blue(), static_cast<int>(alpha * 255)));
         }
     }
     const QRgb red = theme::errorColor(pal).rgb();
@@ -606,9 +634,11 @@ void TimelineMinimap::paintEvent(QPaintEvent *)
         p.fillRect(QRectF(x1, 0, width() - x1, height()), shade);
     }
     p.setRenderHint(QPainter::Antialiasing);
-    p.setPen(QPen(pal.color(QPalette::Highlight), 1.5));
-    p.setBrush(Qt::NoBrush);
-    p.drawRoundedRect(QRectF(x0 + 0.75, 0.75, x1 - x0 - 1.5, height() - 1.5), 2, 2);
+    if (!m_timeline->isFitted()) {
+        p.setPen(QPen(pal.color(QPalette::Highlight), 1.5));
+        p.setBrush(Qt::NoBrush);
+        p.drawRoundedRect(QRectF(x0 + 0.75, 0.75, x1 - x0 - 1.5, height() - 1.5), 2, 2);
+    }
     if (m_drag == Drag::Select) {
         QColor fill = pal.color(QPalette::Highlight);
         fill.setAlphaF(0.25f);

@@ -36,7 +36,8 @@ TimeRangeButton::TimeRangeButton(QWidget *parent)
         { Custom, QKeySequence(Qt::ALT | Qt::Key_6) },
     };
     for (const auto &[preset, shortcut] : presets) {
-        QAction *action = menu->addAction(presetName(preset) + (preset == Custom ? QStringLiteral("…") : QString()));
+        QAction *action
+            = menu->addAction(presetName(preset) + (preset == Custom ? QStringLiteral("…") : QString()));
         action->setObjectName(QStringLiteral("actionTime%1").arg(static_cast<int>(preset)));
         action->setShortcut(shortcut);
         action->setCheckable(preset != Custom);
@@ -148,8 +149,9 @@ void TimeRangeButton::updateText()
         return;
     }
     const auto format = [](const std::optional<qint64> &ns) {
-        return ns ? QDateTime::fromMSecsSinceEpoch(*ns / 1'000'000).toString(QStringLiteral("yyyy-MM-dd HH:mm"))
-                  : QStringLiteral("…");
+        return ns
+            ? QDateTime::fromMSecsSinceEpoch(*ns / 1'000'000).toString(QStringLiteral("yyyy-MM-dd HH:mm"))
+            : QStringLiteral("…");
     };
     setText(format(m_customFrom) + QStringLiteral(" – ") + format(m_customTo));
     setToolTip(tr("Custom time range"));
@@ -167,7 +169,8 @@ void TimeRangeButton::chooseCustomRange()
         edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
     }
     const QDateTime now = QDateTime::currentDateTime();
-    from->setDateTime(m_customFrom ? QDateTime::fromMSecsSinceEpoch(*m_customFrom / 1'000'000) : now.addDays(-1));
+    from->setDateTime(
+        m_customFrom ? QDateTime::fromMSecsSinceEpoch(*m_customFrom / 1'000'000) : now.addDays(-1));
     to->setDateTime(m_customTo ? QDateTime::fromMSecsSinceEpoch(*m_customTo / 1'000'000) : now);
     openEnd->setChecked(m_preset != Custom || !m_customTo);
     to->setEnabled(!openEnd->isChecked());

@@ -23,13 +23,15 @@ void paintBackground(QPainter *painter, const QStyleOptionViewItem &option)
 
 QColor selectedText(const QStyleOptionViewItem &option)
 {
-    const QPalette::ColorGroup group = (option.state & QStyle::State_Active) ? QPalette::Active : QPalette::Inactive;
+    const QPalette::ColorGroup group
+        = (option.state & QStyle::State_Active) ? QPalette::Active : QPalette::Inactive;
     return option.palette.color(group, QPalette::HighlightedText);
 }
 
 } // namespace
 
-void TraceLevelDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+void TraceLevelDelegate::paint(
+    QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     QStyleOptionViewItem opt = option;
     initStyleOption(&opt, index);
@@ -39,7 +41,9 @@ void TraceLevelDelegate::paint(QPainter *painter, const QStyleOptionViewItem &op
         return;
     const bool selected = opt.state & QStyle::State_Selected;
     const bool error = index.data(ErrorCountRole).toInt() > 0;
-    const QColor color = selected ? selectedText(opt) : error ? theme::errorColor(opt.palette) : theme::warningColor(opt.palette);
+    const QColor color = selected ? selectedText(opt)
+        : error                   ? theme::errorColor(opt.palette)
+                                  : theme::warningColor(opt.palette);
     const QRect r = opt.rect.adjusted(4, 0, -4, 0);
     const qreal dpr = painter->device() ? painter->device()->devicePixelRatioF() : 1.0;
     painter->drawPixmap(r.left(), r.top() + (r.height() - 14) / 2,
@@ -51,7 +55,8 @@ void TraceLevelDelegate::paint(QPainter *painter, const QStyleOptionViewItem &op
     painter->restore();
 }
 
-void TagsDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+void TagsDelegate::paint(
+    QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     QStyleOptionViewItem opt = option;
     initStyleOption(&opt, index);
@@ -72,17 +77,20 @@ void TagsDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, 
     for (int i = 0; i < tags.size(); ++i) {
         const QString &tag = tags[i];
         const bool agent = tag.startsWith(u"agent:");
-        const QColor accent = agent ? theme::typeColor(ObservationType::Agent, opt.palette) : theme::mutedText(opt.palette);
+        const QColor accent
+            = agent ? theme::typeColor(ObservationType::Agent, opt.palette) : theme::mutedText(opt.palette);
         int width = fm.horizontalAdvance(tag) + 10;
         if (x + width > right) {
             const QString more = QStringLiteral("+%1").arg(tags.size() - i);
             painter->setPen(selected ? selectedText(opt) : theme::mutedText(opt.palette));
-            painter->drawText(QRect(x, opt.rect.top(), right - x + 1, opt.rect.height()), Qt::AlignVCenter | Qt::AlignLeft, more);
+            painter->drawText(QRect(x, opt.rect.top(), right - x + 1, opt.rect.height()),
+                Qt::AlignVCenter | Qt::AlignLeft, more);
             break;
         }
         const QRect chip(x, opt.rect.top() + (opt.rect.height() - height) / 2, width, height);
         painter->setPen(Qt::NoPen);
-        painter->setBrush(selected ? QColor(255, 255, 255, 50) : theme::mix(opt.palette.color(QPalette::Base), accent, 0.16));
+        painter->setBrush(selected ? QColor(255, 255, 255, 50)
+                                   : theme::mix(opt.palette.color(QPalette::Base), accent, 0.16));
         painter->drawRoundedRect(chip, 4, 4);
         painter->setPen(selected ? selectedText(opt) : (agent ? accent : opt.palette.color(QPalette::Text)));
         painter->drawText(chip, Qt::AlignCenter, tag);

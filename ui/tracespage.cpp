@@ -4,10 +4,10 @@
 #include "icons.h"
 #include "itemmodels/modelroles.h"
 #include "itemmodels/tracelistmodel.h"
+#include "plural.h"
 #include "querylineedit.h"
 #include "savedfilters.h"
 #include "store/tracestore.h"
-#include "plural.h"
 #include "theme.h"
 #include "timerangebutton.h"
 #include "tracelistdelegates.h"
@@ -50,7 +50,8 @@ TracesPage::TracesPage(TraceStore *store, QWidget *parent)
     , m_filterDebounce(new QTimer(this))
 {
     setObjectName(QStringLiteral("tracesPage"));
-    m_queryEdit->setPlaceholderText(tr("Filter: name: user: session: tag: env: level: model: agent: latency:>2s cost:>0.01, or search text…"));
+    m_queryEdit->setPlaceholderText(tr("Filter: name: user: session: tag: env: level: model: agent: "
+                                       "latency:>2s cost:>0.01, or search text…"));
     m_queryEdit->setReaderPool(store->readerPool());
     m_queryEdit->addAction(icons::icon(QStringLiteral("filter")), QLineEdit::LeadingPosition);
     m_savedButton->setObjectName(QStringLiteral("savedFiltersButton"));
@@ -86,11 +87,13 @@ TracesPage::TracesPage(TraceStore *store, QWidget *parent)
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->setItemDelegateForColumn(TraceListModel::LevelColumn, new TraceLevelDelegate(m_view));
     m_view->setItemDelegateForColumn(TraceListModel::TagsColumn, new TagsDelegate(m_view));
-    const QList<std::pair<int, int>> widths { { TraceListModel::TimeColumn, 165 }, { TraceListModel::NameColumn, 170 },
-        { TraceListModel::UserColumn, 110 }, { TraceListModel::SessionColumn, 120 }, { TraceListModel::TagsColumn, 190 },
-        { TraceListModel::LatencyColumn, 72 }, { TraceListModel::TokensColumn, 72 }, { TraceListModel::CostColumn, 72 },
-        { TraceListModel::LevelColumn, 90 }, { TraceListModel::ObservationsColumn, 96 },
-        { TraceListModel::EnvironmentColumn, 90 }, { TraceListModel::AgentColumn, 120 } };
+    const QList<std::pair<int, int>> widths { { TraceListModel::TimeColumn, 165 },
+        { TraceListModel::NameColumn, 170 }, { TraceListModel::UserColumn, 110 },
+        { TraceListModel::SessionColumn, 120 }, { TraceListModel::TagsColumn, 190 },
+        { TraceListModel::LatencyColumn, 72 }, { TraceListModel::TokensColumn, 72 },
+        { TraceListModel::CostColumn, 72 }, { TraceListModel::LevelColumn, 90 },
+        { TraceListModel::ObservationsColumn, 96 }, { TraceListModel::EnvironmentColumn, 90 },
+        { TraceListModel::AgentColumn, 120 } };
     for (const auto &[column, width] : widths)
         m_view->setColumnWidth(column, width);
     m_view->setFrameShape(QFrame::NoFrame);
@@ -150,14 +153,15 @@ TracesPage::TracesPage(TraceStore *store, QWidget *parent)
                 Q_EMIT currentTraceChanged(current.data(RowKeyRole).toLongLong());
         });
     // Only SQL-sortable columns sort; clicks on others keep the indicator where the order is.
-    connect(m_view->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [this](int column, Qt::SortOrder) {
-        if (TraceListModel::isSortable(column))
-            return;
-        const TraceQuery q = m_model->query();
-        const QSignalBlocker blocker(m_view->horizontalHeader());
-        m_view->horizontalHeader()->setSortIndicator(TraceListModel::columnForSortKey(q.sortKey),
-            q.descending ? Qt::DescendingOrder : Qt::AscendingOrder);
-    });
+    connect(m_view->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
+        [this](int column, Qt::SortOrder) {
+            if (TraceListModel::isSortable(column))
+                return;
+            const TraceQuery q = m_model->query();
+            const QSignalBlocker blocker(m_view->horizontalHeader());
+            m_view->horizontalHeader()->setSortIndicator(TraceListModel::columnForSortKey(q.sortKey),
+                q.descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+        });
     applyFilter();
 }
 
@@ -248,7 +252,8 @@ void TracesPage::applyFilter()
         // Keep showing the last good result; say what is wrong and where.
         QString text = parsed.errors.front().message;
         if (parsed.errors.size() > 1)
-            text += plural(parsed.errors.size() - 1, tr(" (and 1 more problem)"), tr(" (and %1 more problems)"));
+            text += plural(
+                parsed.errors.size() - 1, tr(" (and 1 more problem)"), tr(" (and %1 more problems)"));
         m_errorLabel->setText(QStringLiteral("<span style='color:%1'>%2</span>")
                                   .arg(theme::errorColor(palette()).name(), text.toHtmlEscaped()));
         m_errorLabel->show();
@@ -285,8 +290,10 @@ bool TracesPage::selectAdjacentTrace(int delta)
         Q_EMIT statusMessage(delta > 0 ? tr("No more traces") : tr("This is the first trace"));
         return false;
     }
-    const QModelIndex target = m_model->index(row, current.isValid() ? current.column() : TraceListModel::NameColumn);
-    m_view->selectionModel()->setCurrentIndex(target, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    const QModelIndex target
+        = m_model->index(row, current.isValid() ? current.column() : TraceListModel::NameColumn);
+    m_view->selectionModel()->setCurrentIndex(
+        target, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     m_view->scrollTo(target);
     return true;
 }
@@ -302,7 +309,8 @@ void TracesPage::saveCurrentFilter(const QString &name)
     SavedFilter filter;
     filter.name = name;
     filter.query = m_queryEdit->text();
-    filter.timePreset = m_timeRange->preset() == TimeRangeButton::Custom ? 0 : static_cast<int>(m_timeRange->preset());
+    filter.timePreset
+        = m_timeRange->preset() == TimeRangeButton::Custom ? 0 : static_cast<int>(m_timeRange->preset());
     m_savedFilters->save(filter);
     Q_EMIT statusMessage(tr("Saved filter “%1”").arg(filter.name));
 }
@@ -319,8 +327,8 @@ void TracesPage::applySavedFilter(const SavedFilter &filter)
 void TracesPage::askToSaveFilter()
 {
     bool ok = false;
-    const QString name = QInputDialog::getText(this, tr("Save Filter"), tr("Name of the filter:"), QLineEdit::Normal,
-        m_queryEdit->text().left(40), &ok);
+    const QString name = QInputDialog::getText(this, tr("Save Filter"), tr("Name of the filter:"),
+        QLineEdit::Normal, m_queryEdit->text().left(40), &ok);
     if (ok && !name.trimmed().isEmpty())
         saveCurrentFilter(name);
 }
@@ -356,8 +364,9 @@ void TracesPage::showContextMenu(const QPoint &pos)
     const auto filterBy = [&](const QString &key, const QString &value) {
         if (value.isEmpty())
             return;
-        menu.addAction(icons::icon(QStringLiteral("filter")), tr("Filter by %1:%2").arg(key, TraceQueryParser::quoteValue(value)),
-            this, [this, key, value] { addFilterTerm(key, value); });
+        menu.addAction(icons::icon(QStringLiteral("filter")),
+            tr("Filter by %1:%2").arg(key, TraceQueryParser::quoteValue(value)), this,
+            [this, key, value] { addFilterTerm(key, value); });
     };
     menu.addSeparator();
     const QModelIndex row = index.siblingAtColumn(0);
@@ -375,17 +384,21 @@ void TracesPage::showContextMenu(const QPoint &pos)
     default:
         break;
     }
-    filterBy(QStringLiteral("name"), m_model->index(index.row(), TraceListModel::NameColumn).data().toString());
+    filterBy(
+        QStringLiteral("name"), m_model->index(index.row(), TraceListModel::NameColumn).data().toString());
     filterBy(QStringLiteral("user"), row.data(UserIdRole).toString());
     filterBy(QStringLiteral("session"), row.data(SessionIdRole).toString());
-    filterBy(QStringLiteral("env"), m_model->index(index.row(), TraceListModel::EnvironmentColumn).data().toString());
-    filterBy(QStringLiteral("agent"), m_model->index(index.row(), TraceListModel::AgentColumn).data().toString());
+    filterBy(QStringLiteral("env"),
+        m_model->index(index.row(), TraceListModel::EnvironmentColumn).data().toString());
+    filterBy(
+        QStringLiteral("agent"), m_model->index(index.row(), TraceListModel::AgentColumn).data().toString());
     menu.addSeparator();
     menu.addAction(icons::icon(QStringLiteral("copy")), tr("Copy Trace Id"), this, [this, row] {
         QApplication::clipboard()->setText(row.data(IdRole).toString());
         Q_EMIT statusMessage(tr("Copied trace id %1").arg(row.data(IdRole).toString()));
     });
-    menu.addAction(tr("Copy Cell"), this, [index] { QApplication::clipboard()->setText(index.data().toString()); });
+    menu.addAction(
+        tr("Copy Cell"), this, [index] { QApplication::clipboard()->setText(index.data().toString()); });
     menu.exec(m_view->viewport()->mapToGlobal(pos));
 }
 

@@ -9,10 +9,10 @@
 #include "itemmodels/spantreemodel.h"
 #include "itemmodels/tracelistmodel.h"
 #include "observationdetailview.h"
+#include "plural.h"
 #include "spantreeview.h"
 #include "store/storereader.h"
 #include "store/tracestore.h"
-#include "plural.h"
 #include "theme.h"
 #include "timelineview.h"
 
@@ -77,8 +77,8 @@ QAction *makeAction(QObject *parent, const QString &icon, const QString &text, c
 QList<QAction *> TraceView::Actions::all() const
 {
     return { search, nextMatch, previousMatch, nextError, previousError, expandAll, collapseAll, expandErrors,
-        mostExpensive, slowest, toggleTimeline, zoomIn, zoomOut, zoomFit, zoomToSelection, copyId, copyTraceId,
-        openInLangfuse, focusDetail };
+        mostExpensive, slowest, toggleTimeline, zoomIn, zoomOut, zoomFit, zoomToSelection, copyId,
+        copyTraceId, openInLangfuse, focusDetail };
 }
 
 TraceView::TraceView(TraceStore *store, QWidget *parent)
@@ -115,12 +115,13 @@ TraceView::TraceView(TraceStore *store, QWidget *parent)
     m_tree->setColumnWidth(SpanTreeModel::StartColumn, 72);
     m_tree->setColumnWidth(SpanTreeModel::DurationColumn, 104);
     m_tree->setColumnWidth(SpanTreeModel::ModelColumn, 120);
-    m_tree->setColumnWidth(SpanTreeModel::InputTokensColumn, 64);
-    m_tree->setColumnWidth(SpanTreeModel::OutputTokensColumn, 64);
+    const int tokensWidth = m_tree->header()->fontMetrics().horizontalAdvance(tr("Tokens out")) + 18;
+    m_tree->setColumnWidth(SpanTreeModel::InputTokensColumn, tokensWidth);
+    m_tree->setColumnWidth(SpanTreeModel::OutputTokensColumn, tokensWidth);
     m_tree->setColumnWidth(SpanTreeModel::CostColumn, 66);
     // The icon says the type, the colour the level, the detail the model: show them on demand.
-    for (const int column : { SpanTreeModel::TypeColumn, SpanTreeModel::LevelColumn, SpanTreeModel::StartColumn,
-             SpanTreeModel::ModelColumn })
+    for (const int column : { SpanTreeModel::TypeColumn, SpanTreeModel::LevelColumn,
+             SpanTreeModel::StartColumn, SpanTreeModel::ModelColumn })
         m_tree->setColumnHidden(column, true);
     m_timeline = new TimelineView(m_tree, m_treeSplitter);
     m_minimap = new TimelineMinimap(m_model, m_timeline, this);
@@ -195,7 +196,8 @@ TraceView::TraceView(TraceStore *store, QWidget *parent)
     connect(m_store, &TraceStore::committed, this, &TraceView::onCommitted);
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, &TraceView::showCurrent);
     connect(m_tree, &SpanTreeView::escapePressed, this, &TraceView::leaveRequested);
-    connect(m_tree, &QTreeView::activated, this, [this] { m_detail->chatView()->setFocus(Qt::OtherFocusReason); });
+    connect(m_tree, &QTreeView::activated, this,
+        [this] { m_detail->chatView()->setFocus(Qt::OtherFocusReason); });
     connect(m_tree->header(), &QHeaderView::customContextMenuRequested, this, &TraceView::showHeaderMenu);
     connect(m_detail, &ObservationDetailView::statusMessage, this, &TraceView::statusMessage);
     openTrace(0);
@@ -204,37 +206,37 @@ TraceView::TraceView(TraceStore *store, QWidget *parent)
 void TraceView::createActions()
 {
     Actions &a = m_actions;
-    a.search = makeAction(this, QStringLiteral("search"), tr("Search in Trace"), QKeySequence(Qt::CTRL | Qt::Key_F),
-        QStringLiteral("actionTraceSearch"));
+    a.search = makeAction(this, QStringLiteral("search"), tr("Search in Trace"),
+        QKeySequence(Qt::CTRL | Qt::Key_F), QStringLiteral("actionTraceSearch"));
     a.nextMatch = makeAction(this, QStringLiteral("down"), tr("Next Match"), QKeySequence(Qt::Key_N),
         QStringLiteral("actionNextMatch"));
-    a.previousMatch = makeAction(this, QStringLiteral("up"), tr("Previous Match"), QKeySequence(Qt::SHIFT | Qt::Key_N),
-        QStringLiteral("actionPreviousMatch"));
+    a.previousMatch = makeAction(this, QStringLiteral("up"), tr("Previous Match"),
+        QKeySequence(Qt::SHIFT | Qt::Key_N), QStringLiteral("actionPreviousMatch"));
     a.nextError = makeAction(this, QStringLiteral("next-error"), tr("Next Error"), QKeySequence(Qt::Key_E),
         QStringLiteral("actionNextError"));
     a.previousError = makeAction(this, QString(), tr("Previous Error"), QKeySequence(Qt::SHIFT | Qt::Key_E),
         QStringLiteral("actionPreviousError"));
-    a.expandAll = makeAction(this, QStringLiteral("expand-all"), tr("Expand All"), QKeySequence(Qt::SHIFT | Qt::Key_L),
-        QStringLiteral("actionExpandAll"));
+    a.expandAll = makeAction(this, QStringLiteral("expand-all"), tr("Expand All"),
+        QKeySequence(Qt::SHIFT | Qt::Key_L), QStringLiteral("actionExpandAll"));
     a.collapseAll = makeAction(this, QStringLiteral("collapse-all"), tr("Collapse All"),
         QKeySequence(Qt::SHIFT | Qt::Key_H), QStringLiteral("actionCollapseAll"));
     a.expandErrors = makeAction(this, QStringLiteral("expand-errors"), tr("Expand to Errors"),
         QKeySequence(Qt::SHIFT | Qt::Key_X), QStringLiteral("actionExpandErrors"));
     a.mostExpensive = makeAction(this, QStringLiteral("expensive"), tr("Jump to Most Expensive Generation"),
         QKeySequence(Qt::Key_C), QStringLiteral("actionMostExpensive"));
-    a.slowest = makeAction(this, QStringLiteral("slowest"), tr("Jump to Slowest Generation"), QKeySequence(Qt::Key_S),
-        QStringLiteral("actionSlowest"));
-    a.toggleTimeline = makeAction(this, QStringLiteral("timeline"), tr("Show Timeline"), QKeySequence(Qt::Key_T),
-        QStringLiteral("actionToggleTimeline"));
+    a.slowest = makeAction(this, QStringLiteral("slowest"), tr("Jump to Slowest Generation"),
+        QKeySequence(Qt::Key_S), QStringLiteral("actionSlowest"));
+    a.toggleTimeline = makeAction(this, QStringLiteral("timeline"), tr("Show Timeline"),
+        QKeySequence(Qt::Key_T), QStringLiteral("actionToggleTimeline"));
     a.toggleTimeline->setCheckable(true);
     a.toggleTimeline->setChecked(true);
     a.zoomIn = makeAction(this, QStringLiteral("zoom-in"), tr("Zoom Timeline In"), QKeySequence(Qt::Key_Plus),
         QStringLiteral("actionZoomIn"));
     a.zoomIn->setShortcuts({ QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal) });
-    a.zoomOut = makeAction(this, QStringLiteral("zoom-out"), tr("Zoom Timeline Out"), QKeySequence(Qt::Key_Minus),
-        QStringLiteral("actionZoomOut"));
-    a.zoomFit = makeAction(this, QStringLiteral("zoom-fit"), tr("Fit Timeline to Trace"), QKeySequence(Qt::Key_0),
-        QStringLiteral("actionZoomFit"));
+    a.zoomOut = makeAction(this, QStringLiteral("zoom-out"), tr("Zoom Timeline Out"),
+        QKeySequence(Qt::Key_Minus), QStringLiteral("actionZoomOut"));
+    a.zoomFit = makeAction(this, QStringLiteral("zoom-fit"), tr("Fit Timeline to Trace"),
+        QKeySequence(Qt::Key_0), QStringLiteral("actionZoomFit"));
     a.zoomToSelection = makeAction(this, QString(), tr("Zoom Timeline to Selection"), QKeySequence(Qt::Key_Z),
         QStringLiteral("actionZoomSelection"));
     a.copyId = makeAction(this, QStringLiteral("copy"), tr("Copy Observation Id"), QKeySequence(Qt::Key_Y),
@@ -260,11 +262,13 @@ void TraceView::createActions()
     connect(a.zoomIn, &QAction::triggered, m_timeline, &TimelineView::zoomIn);
     connect(a.zoomOut, &QAction::triggered, m_timeline, &TimelineView::zoomOut);
     connect(a.zoomFit, &QAction::triggered, m_timeline, &TimelineView::zoomToFit);
-    connect(a.zoomToSelection, &QAction::triggered, this, [this] { m_timeline->zoomToIndex(m_tree->currentIndex()); });
+    connect(a.zoomToSelection, &QAction::triggered, this,
+        [this] { m_timeline->zoomToIndex(m_tree->currentIndex()); });
     connect(a.copyId, &QAction::triggered, m_detail, &ObservationDetailView::copyId);
     connect(a.copyTraceId, &QAction::triggered, m_detail, &ObservationDetailView::copyTraceId);
     connect(a.openInLangfuse, &QAction::triggered, m_detail, &ObservationDetailView::openInLangfuse);
-    connect(a.focusDetail, &QAction::triggered, this, [this] { m_detail->tabs()->currentWidget()->setFocus(Qt::ShortcutFocusReason); });
+    connect(a.focusDetail, &QAction::triggered, this,
+        [this] { m_detail->tabs()->currentWidget()->setFocus(Qt::ShortcutFocusReason); });
     // Registered on the view so they work wherever it lives (the main window also lists them).
     addActions(a.all());
 }
@@ -273,7 +277,8 @@ void TraceView::updateHeader(const TraceRow &r)
 {
     m_row = r;
     const QString muted = theme::mutedText(palette()).name();
-    m_title->setText(QStringLiteral("<b style='font-size:large'>%1</b>").arg((r.name.isEmpty() ? r.id : r.name).toHtmlEscaped()));
+    m_title->setText(QStringLiteral("<b style='font-size:large'>%1</b>")
+                         .arg((r.name.isEmpty() ? r.id : r.name).toHtmlEscaped()));
     QStringList facts;
     facts << formatTimestamp(r.timestampNs);
     if (r.latencyNs >= 0)
@@ -287,13 +292,16 @@ void TraceView::updateHeader(const TraceRow &r)
         facts << tr("user %1").arg(r.userId);
     if (!r.agent.isEmpty())
         facts << tr("agent %1").arg(r.agent);
-    QString text = QStringLiteral("<span style='color:%1'>%2</span>").arg(muted, facts.join(QStringLiteral(" · ")).toHtmlEscaped());
+    QString text = QStringLiteral("<span style='color:%1'>%2</span>")
+                       .arg(muted, facts.join(QStringLiteral(" · ")).toHtmlEscaped());
     if (r.errorCount > 0)
         text += QStringLiteral(" &nbsp;<span style='color:%1'>%2</span>")
-                    .arg(theme::errorColor(palette()).name(), plural(r.errorCount, tr("1 error"), tr("%1 errors")));
+                    .arg(theme::errorColor(palette()).name(),
+                        plural(r.errorCount, tr("1 error"), tr("%1 errors")));
     else if (r.warningCount > 0)
         text += QStringLiteral(" &nbsp;<span style='color:%1'>%2</span>")
-                    .arg(theme::warningColor(palette()).name(), plural(r.warningCount, tr("1 warning"), tr("%1 warnings")));
+                    .arg(theme::warningColor(palette()).name(),
+                        plural(r.warningCount, tr("1 warning"), tr("%1 warnings")));
     m_facts->setText(text);
 }
 
@@ -445,10 +453,12 @@ QSet<qint64> TraceView::nameMatches(const QString &text) const
     const StringTable &strings = tree.strings();
     std::vector<char> hit(static_cast<size_t>(strings.size()), 0);
     for (int i = 1; i < strings.size(); ++i)
-        hit[static_cast<size_t>(i)] = strings.at(static_cast<quint32>(i)).contains(text, Qt::CaseInsensitive) ? 1 : 0;
+        hit[static_cast<size_t>(i)]
+            = strings.at(static_cast<quint32>(i)).contains(text, Qt::CaseInsensitive) ? 1 : 0;
     for (int node = 0; node < tree.size(); ++node) {
         const SpanTree::Node &n = tree.node(node);
-        if (hit[n.name] || hit[n.model] || (text.size() >= 6 && tree.id(node).startsWith(text, Qt::CaseInsensitive)))
+        if (hit[n.name] || hit[n.model]
+            || (text.size() >= 6 && tree.id(node).startsWith(text, Qt::CaseInsensitive)))
             rks.insert(n.rk);
     }
     return rks;
@@ -549,7 +559,8 @@ void TraceView::updateMatchLabel()
                     break;
             }
         }
-        text = position > 0 ? tr("%1 of %2").arg(position).arg(count) : plural(count, tr("1 match"), tr("%1 matches"));
+        text = position > 0 ? tr("%1 of %2").arg(position).arg(count)
+                            : plural(count, tr("1 match"), tr("%1 matches"));
         if (m_searchRunning)
             text += QStringLiteral(" …");
     }
@@ -567,7 +578,8 @@ void TraceView::nextMatch()
 void TraceView::previousMatch()
 {
     const QModelIndex previous = m_model->nextSearchMatch(m_tree->currentIndex(), true);
-    jumpTo(previous, m_searchText.isEmpty() ? tr("No search: press / to search this trace") : tr("No matches"));
+    jumpTo(
+        previous, m_searchText.isEmpty() ? tr("No search: press / to search this trace") : tr("No matches"));
 }
 
 void TraceView::jumpTo(const QModelIndex &index, const QString &emptyMessage)
@@ -660,7 +672,8 @@ void TraceView::showHeaderMenu(const QPoint &pos)
         QAction *action = menu.addAction(m_model->headerData(column, Qt::Horizontal).toString());
         action->setCheckable(true);
         action->setChecked(!m_tree->isColumnHidden(column));
-        connect(action, &QAction::toggled, this, [this, column](bool on) { m_tree->setColumnHidden(column, !on); });
+        connect(action, &QAction::toggled, this,
+            [this, column](bool on) { m_tree->setColumnHidden(column, !on); });
     }
     menu.exec(m_tree->header()->mapToGlobal(pos));
 }

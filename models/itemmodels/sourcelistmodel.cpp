@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
+#include <QUrl>
 
 #include <algorithm>
 
@@ -36,8 +37,16 @@ QString groupTitle(SourceKind kind)
 QString connectionTitle(const Source &source, const QString &key)
 {
     const QJsonObject detail = QJsonDocument::fromJson(source.detail.toUtf8()).object();
-    for (const char *field : { "connectionName", "connection", "host", "baseUrl" }) {
+    for (const char *field : { "connectionName", "connection" }) {
         const QString value = detail.value(QLatin1String(field)).toString();
+        if (!value.isEmpty())
+            return value;
+    }
+    for (const char *field : { "host", "baseUrl" }) {
+        const QString value = detail.value(QLatin1String(field)).toString();
+        const QUrl url(value);
+        if (!url.host().isEmpty())
+            return url.host() + (url.port() > 0 ? u':' + QString::number(url.port()) : QString());
         if (!value.isEmpty())
             return value;
     }
@@ -162,17 +171,20 @@ void SourceListModel::rebuild(std::vector<Source> sources, bool *sameShape)
     // view's expansion and selection.
     bool same = nodes.size() == m_nodes.size();
     for (size_t i = 0; same && i < nodes.size(); ++i) {
-        same = nodes[i].type == m_nodes[i].type && nodes[i].parent == m_nodes[i].parent && nodes[i].row == m_nodes[i].row
-            && nodes[i].key == m_nodes[i].key && nodes[i].kind == m_nodes[i].kind;
+        same = nodes[i].type == m_nodes[i].type && nodes[i].parent == m_nodes[i].parent
+            && nodes[i].row == m_nodes[i].row && nodes[i].key == m_nodes[i].key
+            && nodes[i].kind == m_nodes[i].kind;
         if (same && nodes[i].source >= 0)
-            same = sources[static_cast<size_t>(nodes[i].source)].id == m_sources[static_cast<size_t>(m_nodes[i].source)].id;
+            same = sources[static_cast<size_t>(nodes[i].source)].id
+                == m_sources[static_cast<size_t>(m_nodes[i].source)].id;
     }
     *sameShape = same;
     if (same) {
         m_sources = std::move(sources);
         m_nodes = std::move(nodes);
         for (size_t i = 0; i < m_nodes.size(); ++i)
-            Q_EMIT dataChanged(indexOfNode(static_cast<int>(i), 0), indexOfNode(static_cast<int>(i), ColumnCount - 1));
+            Q_EMIT dataChanged(
+                indexOfNode(static_cast<int>(i), 0), indexOfNode(static_cast<int>(i), ColumnCount - 1));
         return;
     }
     beginResetModel();

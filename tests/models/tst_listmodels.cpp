@@ -255,7 +255,8 @@ private Q_SLOTS:
         qint64 src = 0;
         auto store = populated(&src, 3);
         const qint64 a = store->ensureSource(SourceKind::Langfuse, QStringLiteral("langfuse:eu/p1"),
-            QStringLiteral("Production"), QStringLiteral("{\"host\":\"https://cloud.langfuse.com\",\"projectId\":\"p1\"}"));
+            QStringLiteral("Production"),
+            QStringLiteral("{\"host\":\"https://cloud.langfuse.com\",\"projectId\":\"p1\"}"));
         const qint64 b = store->ensureSource(SourceKind::Langfuse, QStringLiteral("langfuse:eu/p2"),
             QStringLiteral("Staging"), QStringLiteral("{\"host\":\"https://cloud.langfuse.com\"}"));
         const qint64 c = store->ensureSource(SourceKind::Langfuse, QStringLiteral("langfuse:self/p9"),
@@ -268,14 +269,15 @@ private Q_SLOTS:
         const QModelIndex production = model.indexForSource(a);
         const QModelIndex eu = production.parent();
         QVERIFY(eu.data(SourceListModel::IsConnectionRole).toBool());
-        QCOMPARE(eu.data().toString(), QStringLiteral("https://cloud.langfuse.com"));
+        QCOMPARE(eu.data().toString(), QStringLiteral("cloud.langfuse.com"));
         QCOMPARE(model.rowCount(eu), 2);
         QCOMPARE(model.sourceIdsFor(eu), (QList<qint64> { a, b }));
         QCOMPARE(model.indexForSource(c).parent().data().toString(), QStringLiteral("Self-hosted"));
         const QModelIndex langfuse = eu.parent();
         QCOMPARE(langfuse.data().toString(), QStringLiteral("Langfuse"));
         QCOMPARE(model.sourceIdsFor(langfuse).size(), 3);
-        QCOMPARE(SourceListModel::connectionKeyOf(Source { 0, SourceKind::Langfuse, QStringLiteral("langfuse:x/y"), {}, {}, 0, 0 }),
+        QCOMPARE(SourceListModel::connectionKeyOf(
+                     Source { 0, SourceKind::Langfuse, QStringLiteral("langfuse:x/y"), {}, {}, 0, 0 }),
             QStringLiteral("x"));
     }
 };

@@ -288,7 +288,8 @@ private Q_SLOTS:
 
     void termsForHighlighting()
     {
-        const QList<QueryTerm> terms = TraceQueryParser::terms(QStringLiteral(" user:\"a b\"  refund https://x"));
+        const QList<QueryTerm> terms
+            = TraceQueryParser::terms(QStringLiteral(" user:\"a b\"  refund https://x"));
         QCOMPARE(terms.size(), 3);
         QCOMPARE(terms[0], (QueryTerm { 1, 10, 5 }));
         QCOMPARE(terms[1], (QueryTerm { 13, 6, 0 }));

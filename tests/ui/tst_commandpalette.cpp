@@ -142,9 +142,10 @@ private Q_SLOTS:
         const int all = keymap->visibleRows();
         QVERIFY(all >= withShortcut + 5); // plus keys and gestures that are not actions
         // The keys the issue asks for are all there.
-        const QStringList keys { QStringLiteral("J"), QStringLiteral("K"), QStringLiteral("H"), QStringLiteral("L"),
-            QStringLiteral("/"), QStringLiteral("N"), QStringLiteral("Shift+N"), QStringLiteral("["), QStringLiteral("]"),
-            QStringLiteral("E"), QStringLiteral("Ctrl+K"), QStringLiteral("?"), QStringLiteral("Enter") };
+        const QStringList keys { QStringLiteral("J"), QStringLiteral("K"), QStringLiteral("H"),
+            QStringLiteral("L"), QStringLiteral("/"), QStringLiteral("N"), QStringLiteral("Shift+N"),
+            QStringLiteral("["), QStringLiteral("]"), QStringLiteral("E"), QStringLiteral("Ctrl+K"),
+            QStringLiteral("?"), QStringLiteral("Enter") };
         for (const QString &key : keys) {
             bool found = false;
             for (int g = 0; g < keymap->tree()->topLevelItemCount() && !found; ++g) {
@@ -154,6 +155,17 @@ private Q_SLOTS:
                         || group->child(i)->text(1).startsWith(key + u' ') || group->child(i)->text(1) == key;
             }
             QVERIFY2(found, qPrintable(key));
+        }
+        // No key is bound twice (Qt would call it ambiguous and run neither).
+        QHash<QString, QString> owners;
+        for (QAction *action : seen) {
+            for (const QKeySequence &key : action->shortcuts()) {
+                const QString text = key.toString();
+                QVERIFY2(!owners.contains(text),
+                    qPrintable(text + QStringLiteral(": ") + owners.value(text) + QStringLiteral(" and ")
+                        + action->text()));
+                owners.insert(text, action->text());
+            }
         }
         QTest::qWait(50);
         keymap->move(window.mapToGlobal(QPoint((window.width() - keymap->width()) / 2, 100)));

@@ -19,11 +19,11 @@
 #include <QLineEdit>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTextBrowser>
-#include <QSplitter>
 #include <QTreeView>
 
 using namespace tg;
@@ -55,7 +55,8 @@ private Q_SLOTS:
         QSettings().clear();
         m_store = uitest::openStore(m_dir.filePath(QStringLiteral("detail.db")));
         m_sourceId = m_store->ensureSource(SourceKind::Langfuse, QStringLiteral("langfuse:eu/proj-1"),
-            QStringLiteral("Production"), QStringLiteral("{\"host\":\"https://cloud.langfuse.com\",\"projectId\":\"proj-1\"}"));
+            QStringLiteral("Production"),
+            QStringLiteral("{\"host\":\"https://cloud.langfuse.com\",\"projectId\":\"proj-1\"}"));
         uitest::addFormatsTrace(*m_store, m_sourceId, 1'790'000'000'000'000'000LL);
         m_traceRk = m_store->reader()->traceById(m_sourceId, QStringLiteral("formats-trace"))->rk;
     }
@@ -65,25 +66,37 @@ private Q_SLOTS:
         QTest::addColumn<QString>("format");
         QTest::addColumn<QString>("formatName");
         QTest::addColumn<QStringList>("expected");
-        QTest::newRow("openai-chat") << "openai-chat" << "OpenAI chat"
-                                     << QStringList { "System", "You are a support agent", "lookup_order", "call_abc123",
-                                            "Result for call_abc123", "Image · image/png · 70 B", "24 August" };
-        QTest::newRow("openai-responses") << "openai-responses" << "OpenAI Responses"
-                                          << QStringList { "Answer with citations.", "search_docs", "Result for call_r1",
-                                                 "https://example.org/changelog.png", "Thinking", "Release 4.2 adds" };
-        QTest::newRow("anthropic") << "anthropic" << "Anthropic"
-                                   << QStringList { "You are a coding assistant.", "Thinking", "I should run the tests first.",
-                                          "run_tests", "Failed result for toolu_01", "2 failed: test_parse",
-                                          "(redacted by the provider)", "image/jpeg", "read_file", "finish: tool_use" };
-        QTest::newRow("gemini") << "gemini" << "Gemini"
-                                << QStringList { "You plan trips.", "image/webp · 44 B", "get_weather", "Result of get_weather",
-                                       "sunny", "Weighing the sunny forecast", "Belém", "finish: STOP" };
-        QTest::newRow("otel") << "otel" << "OTel gen_ai"
-                              << QStringList { "research assistant", "Image · image/png · 70 B", "figure1.jpg", "fetch_pdf",
-                                     "Result for call_p1", "12 pages", "The abstract states", "2x speed-up" };
-        QTest::newRow("langchain") << "langchain" << "LangChain"
-                                   << QStringList { "You are a SQL expert.", "How many users", "run_sql", "Result of run_sql",
-                                          "1284", "1,284 users signed up" };
+        QTest::newRow("openai-chat") << "openai-chat"
+                                     << "OpenAI chat"
+                                     << QStringList { "System", "You are a support agent", "lookup_order",
+                                            "call_abc123", "Result for call_abc123",
+                                            "Image · image/png · 70 B", "24 August" };
+        QTest::newRow("openai-responses")
+            << "openai-responses"
+            << "OpenAI Responses"
+            << QStringList { "Answer with citations.", "search_docs", "Result for call_r1",
+                   "https://example.org/changelog.png", "Thinking", "Release 4.2 adds" };
+        QTest::newRow("anthropic") << "anthropic"
+                                   << "Anthropic"
+                                   << QStringList { "You are a coding assistant.", "Thinking",
+                                          "I should run the tests first.", "run_tests",
+                                          "Failed result for toolu_01", "2 failed: test_parse",
+                                          "(redacted by the provider)", "image/jpeg", "read_file",
+                                          "finish: tool_use" };
+        QTest::newRow("gemini") << "gemini"
+                                << "Gemini"
+                                << QStringList { "You plan trips.", "image/webp · 44 B", "get_weather",
+                                       "Result of get_weather", "sunny", "Weighing the sunny forecast",
+                                       "Belém", "finish: STOP" };
+        QTest::newRow("otel") << "otel"
+                              << "OTel gen_ai"
+                              << QStringList { "research assistant", "Image · image/png · 70 B",
+                                     "figure1.jpg", "fetch_pdf", "Result for call_p1", "12 pages",
+                                     "The abstract states", "2x speed-up" };
+        QTest::newRow("langchain") << "langchain"
+                                   << "LangChain"
+                                   << QStringList { "You are a SQL expert.", "How many users", "run_sql",
+                                          "Result of run_sql", "1284", "1,284 users signed up" };
     }
 
     void eachFormatRendersAsChat()
@@ -102,7 +115,8 @@ private Q_SLOTS:
             QVERIFY2(chat.contains(text), qPrintable(QStringLiteral("missing “%1” in:\n%2").arg(text, chat)));
         // The header: tokens with cached and reasoning counts, cost, time to first token, prompt.
         const QString all = view.plainText();
-        for (const char *fact : { "first token 400 ms", "512 cached", "40 reasoning", "cost $0.0033", "formats-prompt v3" })
+        for (const char *fact :
+            { "first token 400 ms", "512 cached", "40 reasoning", "cost $0.0033", "formats-prompt v3" })
             QVERIFY2(all.contains(QLatin1String(fact)), qPrintable(all.left(600)));
         // The raw JSON tabs hold the payloads.
         QVERIFY(view.jsonView(ObservationDetailView::InputTab)->model()->rowCount() > 0);
@@ -117,14 +131,16 @@ private Q_SLOTS:
             m_store->reader()->observations(m_traceRk).at(1).rk); // gen-openai-chat
         view.showContent(std::move(content));
         const QString details = view.detailsView()->toPlainText();
-        for (const char *field : { "Id", "gen-openai-chat", "Trace id", "formats-trace", "Parent id", "Start", "Time to first token",
-                 "Output speed", "gpt-4o", "temperature", "0.2", "input_cached_tokens", "512", "output_reasoning_tokens",
-                 "cached input (sum)", "Cost (USD)", "$0.0033", "DEFAULT", "formats-prompt", "helpfulness", "clear and short",
-                 "Production", "Open in Langfuse" })
-            QVERIFY2(details.contains(QLatin1String(field)), qPrintable(QStringLiteral("%1 missing in\n%2").arg(QLatin1String(field), details)));
+        for (const char *field : { "Id", "gen-openai-chat", "Trace id", "formats-trace", "Parent id", "Start",
+                 "Time to first token", "Output speed", "gpt-4o", "temperature", "0.2", "input_cached_tokens",
+                 "512", "output_reasoning_tokens", "cached input (sum)", "Cost (USD)", "$0.0033", "DEFAULT",
+                 "formats-prompt", "helpfulness", "clear and short", "Production", "Open in Langfuse" })
+            QVERIFY2(details.contains(QLatin1String(field)),
+                qPrintable(QStringLiteral("%1 missing in\n%2").arg(QLatin1String(field), details)));
         // Remote sources link to the Langfuse page of the trace and observation.
         QCOMPARE(view.langfuseUrl().toString(),
-            QStringLiteral("https://cloud.langfuse.com/project/proj-1/traces/formats-trace?observation=gen-openai-chat"));
+            QStringLiteral("https://cloud.langfuse.com/project/proj-1/traces/"
+                           "formats-trace?observation=gen-openai-chat"));
         QVERIFY(view.findChild<QWidget *>(QStringLiteral("openInLangfuseButton"))->isVisibleTo(&view));
         // Copy ids.
         view.copyId();
@@ -137,7 +153,8 @@ private Q_SLOTS:
     {
         ObservationDetailView view;
         view.showObservation(detailOf(QStringLiteral("gen-anthropic")));
-        QVERIFY(view.plainText().contains(QStringLiteral("WARNING: tool run_tests failed; the model retried")));
+        QVERIFY(
+            view.plainText().contains(QStringLiteral("WARNING: tool run_tests failed; the model retried")));
     }
 
     void jsonViewSearchAndCopy()
@@ -153,7 +170,8 @@ private Q_SLOTS:
         json->nextMatch();
         QCOMPARE(json->currentPath(), QStringLiteral("$.contents[1].parts[0].functionCall.args.city"));
         json->copyPath();
-        QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("$.contents[1].parts[0].functionCall.args.city"));
+        QCOMPARE(QApplication::clipboard()->text(),
+            QStringLiteral("$.contents[1].parts[0].functionCall.args.city"));
         json->copyValue();
         QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("Lisbon"));
         json->previousMatch();
@@ -175,12 +193,14 @@ private Q_SLOTS:
     void multiMegabytePayloadsStayResponsive()
     {
         // A 5 MB input: one huge user message and 2,000 small ones.
-        QByteArray input = "[{\"role\":\"system\",\"content\":\"You summarise.\"},{\"role\":\"user\",\"content\":\"";
+        QByteArray input
+            = "[{\"role\":\"system\",\"content\":\"You summarise.\"},{\"role\":\"user\",\"content\":\"";
         input += QByteArray("All work and no play makes a dull model. ").repeated(60'000);
         input += "\"}";
         for (int i = 0; input.size() < 5 * 1024 * 1024; ++i)
-            input += ",{\"role\":\"" + QByteArray(i % 2 ? "assistant" : "user") + "\",\"content\":\"message number "
-                + QByteArray::number(i) + " " + QByteArray("lorem ipsum ").repeated(20) + "\"}";
+            input += ",{\"role\":\"" + QByteArray(i % 2 ? "assistant" : "user")
+                + "\",\"content\":\"message number " + QByteArray::number(i) + " "
+                + QByteArray("lorem ipsum ").repeated(20) + "\"}";
         input += "]";
         ObservationDetail detail = detailOf(QStringLiteral("gen-openai-chat"));
         detail.input = input;

@@ -57,10 +57,13 @@ private Q_SLOTS:
         QString error;
         QVERIFY(loadDemoData(*m_store, demo, {}, &error) > 0);
         // A receiver source and two Langfuse projects on one connection, with data of their own.
-        m_localSource = m_store->ensureSource(SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local receiver"));
-        m_langfuseSource = m_store->ensureSource(SourceKind::Langfuse, QStringLiteral("langfuse:cloud-eu/prod"),
-            QStringLiteral("production"), QStringLiteral("{\"host\":\"https://cloud.langfuse.com\",\"projectId\":\"prod\"}"));
-        m_store->ensureSource(SourceKind::Langfuse, QStringLiteral("langfuse:cloud-eu/staging"), QStringLiteral("staging"),
+        m_localSource = m_store->ensureSource(
+            SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local receiver"));
+        m_langfuseSource = m_store->ensureSource(SourceKind::Langfuse,
+            QStringLiteral("langfuse:cloud-eu/prod"), QStringLiteral("production"),
+            QStringLiteral("{\"host\":\"https://cloud.langfuse.com\",\"projectId\":\"prod\"}"));
+        m_store->ensureSource(SourceKind::Langfuse, QStringLiteral("langfuse:cloud-eu/staging"),
+            QStringLiteral("staging"),
             QStringLiteral("{\"host\":\"https://cloud.langfuse.com\",\"projectId\":\"staging\"}"));
         for (const qint64 source : { m_localSource, m_langfuseSource }) {
             DemoOptions more;
@@ -99,7 +102,8 @@ private Q_SLOTS:
         }
         QSignalSpy loaded(window.traceView(), &TraceView::traceLoaded);
         window.tracesPage()->view()->setCurrentIndex(traces->index(row, TraceListModel::NameColumn));
-        QTRY_COMPARE_WITH_TIMEOUT(window.traceView()->traceRk(), traces->index(row, 0).data(RowKeyRole).toLongLong(), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            window.traceView()->traceRk(), traces->index(row, 0).data(RowKeyRole).toLongLong(), 10000);
         QTRY_VERIFY_WITH_TIMEOUT(window.traceView()->model()->rowCount() > 0, 10000);
         SpanTreeModel *tree = window.traceView()->model();
         const QModelIndex generation = tree->mostExpensiveGeneration();
@@ -115,7 +119,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(window.sessionsPage()->model()->rowCount() > 10, 10000);
         // Enter on a session reads it as a conversation.
         const QModelIndex session = window.sessionsPage()->model()->index(0, 0);
-        const int sessionTraces = window.sessionsPage()->model()->index(0, SessionListModel::TracesColumn).data(SortRole).toInt();
+        const int sessionTraces
+            = window.sessionsPage()->model()->index(0, SessionListModel::TracesColumn).data(SortRole).toInt();
         QSignalSpy conversation(window.sessionsPage()->conversation(), &SessionConversationView::loaded);
         window.sessionsPage()->view()->setCurrentIndex(session);
         emit window.sessionsPage()->view()->activated(session);
@@ -133,12 +138,14 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         SourceListModel *sources = window.sidebar()->model();
         QTRY_VERIFY_WITH_TIMEOUT(sources->indexForSource(m_langfuseSource).isValid(), 10000);
-        sources->setSourceStatus(m_localSource, QStringLiteral("listening on 127.0.0.1:4318"), SourceListModel::StateKind::Active);
-        sources->setSourceStatus(m_langfuseSource, QStringLiteral("synced 2 min ago"), SourceListModel::StateKind::Idle);
+        sources->setSourceStatus(
+            m_localSource, QStringLiteral("listening on 127.0.0.1:4318"), SourceListModel::StateKind::Active);
+        sources->setSourceStatus(
+            m_langfuseSource, QStringLiteral("synced 2 min ago"), SourceListModel::StateKind::Idle);
         const QModelIndex production = sources->indexForSource(m_langfuseSource);
         const QModelIndex connection = production.parent();
         QVERIFY(connection.data(SourceListModel::IsConnectionRole).toBool());
-        QCOMPARE(connection.data().toString(), QStringLiteral("https://cloud.langfuse.com"));
+        QCOMPARE(connection.data().toString(), QStringLiteral("cloud.langfuse.com"));
         // Choosing the connection shows both of its projects' traces; the receiver only its own.
         window.sidebar()->view()->setCurrentIndex(connection);
         QTRY_COMPARE(window.tracesPage()->appliedFilter().sourceIds.size(), 2);

@@ -48,18 +48,40 @@ private Q_SLOTS:
 
     void newMessagesOfATurn()
     {
-        ChatMessages history = ChatMessages::parse(QByteArray(
-            "[{\"role\":\"system\",\"content\":\"s\"},{\"role\":\"user\",\"content\":\"q1\"},{\"role\":\"assistant\",\"content\":\"a1\"},"
-            "{\"role\":\"user\",\"content\":\"q2\"},{\"role\":\"tool\",\"tool_call_id\":\"c\",\"content\":\"r\"}]"));
+        ChatMessages history = ChatMessages::parse(
+            QByteArray("[{\"role\":\"system\",\"content\":\"s\"},{\"role\":\"user\",\"content\":\"q1\"},{"
+                       "\"role\":\"assistant\",\"content\":\"a1\"},"
+                       "{\"role\":\"user\",\"content\":\"q2\"},{\"role\":\"tool\",\"tool_call_id\":\"c\","
+                       "\"content\":\"r\"}]"));
         const ChatMessages turn = SessionConversationView::newMessagesOf(history);
         QCOMPARE(turn.messages().size(), size_t(2));
         QCOMPARE(turn.messages()[0].text(), QStringLiteral("q2"));
         QCOMPARE(turn.messages()[1].role, QStringLiteral("tool"));
         // Nothing after the last answer: the last user message stands for the turn.
-        const ChatMessages odd = SessionConversationView::newMessagesOf(ChatMessages::parse(
-            QByteArray("[{\"role\":\"user\",\"content\":\"q\"},{\"role\":\"assistant\",\"content\":\"a\"}]")));
+        const ChatMessages odd = SessionConversationView::newMessagesOf(ChatMessages::parse(QByteArray(
+            "[{\"role\":\"user\",\"content\":\"q\"},{\"role\":\"assistant\",\"content\":\"a\"}]")));
         QCOMPARE(odd.messages().size(), size_t(1));
         QCOMPARE(odd.messages()[0].text(), QStringLiteral("q"));
+    }
+
+    void payloadsThatAreNotChatBecomeTurns()
+    {
+        ChatMessages in
+            = SessionConversationView::turnMessages("{\"question\":\"Why?\",\"k\":3}", ChatMessages::Input);
+        QCOMPARE(in.messages().size(), size_t(1));
+        QCOMPARE(in.messages()[0].role, QStringLiteral("user"));
+        QCOMPARE(in.messages()[0].text(), QStringLiteral("Why?"));
+        ChatMessages out
+            = SessionConversationView::turnMessages("{\"answer\":\"Because.\"}", ChatMessages::Output);
+        QCOMPARE(out.messages()[0].role, QStringLiteral("assistant"));
+        QCOMPARE(out.messages()[0].text(), QStringLiteral("Because."));
+        // No text field: the JSON as code.
+        out = SessionConversationView::turnMessages("{\"rows\":[1,2]}", ChatMessages::Output);
+        QCOMPARE(out.messages()[0].parts[0].kind, ChatPart::Kind::Other);
+        QVERIFY(out.messages()[0].parts[0].text.contains(QStringLiteral("rows")));
+        QVERIFY(SessionConversationView::turnMessages("null", ChatMessages::Input).isEmpty());
+        QCOMPARE(SessionConversationView::turnMessages("\"plain\"", ChatMessages::Input).messages()[0].text(),
+            QStringLiteral("plain"));
     }
 
     void conversationOfASession()
@@ -95,16 +117,21 @@ private Q_SLOTS:
         const std::vector<ChatViewItem> &items = conversation->chatView()->items();
         int headings = 0;
         for (const ChatViewItem &item : items)
-            headings += item.kind == ChatViewItem::Kind::Heading && item.anchor.startsWith(QStringLiteral("trace:")) ? 1 : 0;
+            headings += item.kind == ChatViewItem::Kind::Heading
+                    && item.anchor.startsWith(QStringLiteral("trace:"))
+                ? 1
+                : 0;
         QCOMPARE(headings, traceCount);
         // Each turn shows its new user message, not the whole history again.
         const QString text = conversation->chatView()->toPlainText();
         auto reader = m_store->reader();
         for (const SessionTurn &turn : turns) {
             const auto detail = reader->traceDetail(turn.trace.rk);
-            const ChatMessages input = ChatMessages::parse(detail->input);
+            const ChatMessages input
+                = SessionConversationView::turnMessages(detail->input, ChatMessages::Input);
             if (const ChatMessage *user = input.lastWithRole(QStringLiteral("user")))
                 QVERIFY2(text.contains(user->text().left(40)), qPrintable(user->text().left(40)));
+            QVERIFY(!input.isEmpty());
         }
         QTest::qWait(100);
         QVERIFY(uitest::saveScreenshot(window, QStringLiteral("sessions-page.png")));

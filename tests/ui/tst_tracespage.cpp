@@ -61,7 +61,8 @@ private Q_SLOTS:
         m_demoSource = loadDemoData(*m_store, demo, {}, &error);
         QVERIFY2(m_demoSource > 0, qPrintable(error));
         // Traces relative to now, for the time presets.
-        m_recentSource = m_store->ensureSource(SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local receiver"));
+        m_recentSource = m_store->ensureSource(
+            SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local receiver"));
         WriteBatch batch;
         batch.sourceId = m_recentSource;
         const qint64 now = QDateTime::currentMSecsSinceEpoch() * 1'000'000;
@@ -83,10 +84,12 @@ private Q_SLOTS:
         QTest::addColumn<int>("column");
         QTest::addColumn<int>("role");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("name") << "name:code-task" << int(TraceListModel::NameColumn) << int(Qt::DisplayRole) << "code-task";
-        QTest::newRow("agent") << "agent:SupportAgent" << int(TraceListModel::AgentColumn) << int(Qt::DisplayRole)
-                               << "SupportAgent";
-        QTest::newRow("env") << "env:dev" << int(TraceListModel::EnvironmentColumn) << int(Qt::DisplayRole) << "dev";
+        QTest::newRow("name") << "name:code-task" << int(TraceListModel::NameColumn) << int(Qt::DisplayRole)
+                              << "code-task";
+        QTest::newRow("agent") << "agent:SupportAgent" << int(TraceListModel::AgentColumn)
+                               << int(Qt::DisplayRole) << "SupportAgent";
+        QTest::newRow("env") << "env:dev" << int(TraceListModel::EnvironmentColumn) << int(Qt::DisplayRole)
+                             << "dev";
         QTest::newRow("tag") << "tag:rag" << int(TraceListModel::TagsColumn) << int(TagsRole) << "rag";
     }
 
@@ -106,7 +109,8 @@ private Q_SLOTS:
         page.queryEdit()->setFocus();
         QTest::keyClicks(page.queryEdit(), query);
         QTRY_VERIFY_WITH_TIMEOUT(model->filter().name == expected || model->filter().agent == expected
-                || model->filter().environments == QStringList { expected } || model->filter().tags == QStringList { expected },
+                || model->filter().environments == QStringList { expected }
+                || model->filter().tags == QStringList { expected },
             5000);
         QVERIFY(waitLoaded(model));
         QVERIFY(model->rowCount() > 0);
@@ -195,10 +199,12 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(edit->completionCandidates().contains(QStringLiteral("SupportAgent")), 3000);
         QVERIFY(edit->completionContext().kind == QueryCompletion::Kind::Value);
         QTest::keyClicks(edit, QStringLiteral("Sup"));
-        QTRY_COMPARE_WITH_TIMEOUT(edit->completionCandidates(), QStringList { QStringLiteral("SupportAgent") }, 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            edit->completionCandidates(), QStringList { QStringLiteral("SupportAgent") }, 3000);
         QTRY_VERIFY(edit->queryCompleter()->popup()->isVisible());
         QTest::qWait(50);
-        QVERIFY(uitest::saveScreenshot(window, QStringLiteral("traces-completion.png"), { edit->queryCompleter()->popup() }));
+        QVERIFY(uitest::saveScreenshot(
+            window, QStringLiteral("traces-completion.png"), { edit->queryCompleter()->popup() }));
         QTest::keyClick(edit->queryCompleter()->popup(), Qt::Key_Return);
         QCOMPARE(edit->text(), QStringLiteral("agent:SupportAgent "));
         QTRY_COMPARE_WITH_TIMEOUT(page->appliedFilter().agent, QStringLiteral("SupportAgent"), 3000);
@@ -208,8 +214,9 @@ private Q_SLOTS:
         QTest::keyClicks(edit, QStringLiteral("user:u_"));
         const auto allUsers = [edit] {
             const QStringList values = edit->completionCandidates();
-            return !values.isEmpty()
-                && std::all_of(values.begin(), values.end(), [](const QString &v) { return v.startsWith(QStringLiteral("u_")); });
+            return !values.isEmpty() && std::all_of(values.begin(), values.end(), [](const QString &v) {
+                return v.startsWith(QStringLiteral("u_"));
+            });
         };
         QTRY_VERIFY_WITH_TIMEOUT(allUsers(), 3000);
         // Ctrl+Space offers every key anywhere.
@@ -227,8 +234,9 @@ private Q_SLOTS:
         QVERIFY(waitLoaded(model));
         QCOMPARE(model->rowCount(), 6);
         const QList<std::pair<TimeRangeButton::Preset, int>> expected { { TimeRangeButton::Last15Minutes, 1 },
-            { TimeRangeButton::LastHour, 2 }, { TimeRangeButton::Last24Hours, 3 }, { TimeRangeButton::Last7Days, 4 },
-            { TimeRangeButton::Last30Days, 5 }, { TimeRangeButton::AllTime, 6 } };
+            { TimeRangeButton::LastHour, 2 }, { TimeRangeButton::Last24Hours, 3 },
+            { TimeRangeButton::Last7Days, 4 }, { TimeRangeButton::Last30Days, 5 },
+            { TimeRangeButton::AllTime, 6 } };
         for (const auto &[preset, count] : expected) {
             page.timeRange()->setPreset(preset);
             QVERIFY(waitLoaded(model));
@@ -291,7 +299,8 @@ private Q_SLOTS:
         QVERIFY(waitLoaded(model));
         QTRY_COMPARE(model->query().sortKey, TraceSortKey::Latency);
         for (int r = 1; r < model->rowCount(); ++r)
-            QVERIFY(model->index(r - 1, 0).data(DurationRole).toLongLong() >= model->index(r, 0).data(DurationRole).toLongLong());
+            QVERIFY(model->index(r - 1, 0).data(DurationRole).toLongLong()
+                >= model->index(r, 0).data(DurationRole).toLongLong());
         page.view()->sortByColumn(TraceListModel::UserColumn, Qt::AscendingOrder);
         QCOMPARE(model->query().sortKey, TraceSortKey::Latency);
         QCOMPARE(page.view()->horizontalHeader()->sortIndicatorSection(), int(TraceListModel::LatencyColumn));

@@ -16,13 +16,13 @@
 #include "uitestutil.h"
 
 #include <QApplication>
-#include <QRegularExpression>
 #include <QLabel>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QScrollBar>
-#include <QSplitter>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -138,7 +138,8 @@ private Q_SLOTS:
         press(Qt::Key_BracketRight);
         QCOMPARE(m_window->tracesPage()->view()->currentIndex().row(), 1);
         QVERIFY(loaded.wait(10000));
-        QCOMPARE(view()->traceRk(), m_window->tracesPage()->model()->index(1, 0).data(RowKeyRole).toLongLong());
+        QCOMPARE(
+            view()->traceRk(), m_window->tracesPage()->model()->index(1, 0).data(RowKeyRole).toLongLong());
         press(Qt::Key_BracketLeft);
         QCOMPARE(m_window->tracesPage()->view()->currentIndex().row(), 0);
         press(Qt::Key_Return);
@@ -180,11 +181,12 @@ private Q_SLOTS:
         tree()->scrollToBottom();
         const QModelIndex last = tree()->indexAt(QPoint(0, tree()->viewport()->height() - 2));
         QVERIFY(last.isValid());
-        QCOMPARE(timeline->indexAt(QPoint(10, tree()->viewport()->height() - 2 + timeline->rulerHeight())), last.siblingAtColumn(0));
+        QCOMPARE(timeline->indexAt(QPoint(10, tree()->viewport()->height() - 2 + timeline->rulerHeight())),
+            last.siblingAtColumn(0));
         // Wheel over the timeline scrolls the tree.
         const int before = tree()->verticalScrollBar()->value();
-        QWheelEvent up(QPointF(50, 100), timeline->mapToGlobal(QPointF(50, 100)), QPoint(), QPoint(0, 360), Qt::NoButton,
-            Qt::NoModifier, Qt::NoScrollPhase, false);
+        QWheelEvent up(QPointF(50, 100), timeline->mapToGlobal(QPointF(50, 100)), QPoint(), QPoint(0, 360),
+            Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
         QApplication::sendEvent(timeline, &up);
         QVERIFY(tree()->verticalScrollBar()->value() < before);
         content->setSizes(contentSizes);
@@ -217,8 +219,9 @@ private Q_SLOTS:
         press(Qt::Key_0);
         QVERIFY(timeline->isFitted());
         // Ctrl+wheel zooms around the cursor.
-        QWheelEvent zoom(QPointF(timeline->width() / 2.0, 80), timeline->mapToGlobal(QPointF(timeline->width() / 2.0, 80)), QPoint(),
-            QPoint(0, 240), Qt::NoButton, Qt::ControlModifier, Qt::NoScrollPhase, false);
+        QWheelEvent zoom(QPointF(timeline->width() / 2.0, 80),
+            timeline->mapToGlobal(QPointF(timeline->width() / 2.0, 80)), QPoint(), QPoint(0, 240),
+            Qt::NoButton, Qt::ControlModifier, Qt::NoScrollPhase, false);
         QApplication::sendEvent(timeline, &zoom);
         QVERIFY(!timeline->isFitted());
         timeline->zoomToFit();
@@ -253,7 +256,8 @@ private Q_SLOTS:
                 continue;
             bool inNames = false;
             for (int n = 0; n < spans.size() && !inNames; ++n)
-                inNames = spans.name(n).contains(w, Qt::CaseInsensitive) || spans.model(n).contains(w, Qt::CaseInsensitive);
+                inNames = spans.name(n).contains(w, Qt::CaseInsensitive)
+                    || spans.model(n).contains(w, Qt::CaseInsensitive);
             if (!inNames) {
                 word = w;
                 break;
@@ -271,7 +275,7 @@ private Q_SLOTS:
         const int matches = view()->searchMatchCount();
         QVERIFY2(matches > 0, qPrintable(word));
         // Every match carries the word in its name, input or output.
-        for (QModelIndex m = model()->nextSearchMatch({}); ; ) {
+        for (QModelIndex m = model()->nextSearchMatch({});;) {
             const auto d = reader->observationDetail(m.data(RowKeyRole).toLongLong());
             QVERIFY(d);
             const QString all = d->row.name + QString::fromUtf8(d->input) + QString::fromUtf8(d->output);

@@ -16,7 +16,8 @@ namespace tg::uitest {
 
 inline QString outputDir()
 {
-    const QString dir = qEnvironmentVariable("TRACEGLASS_TEST_OUTPUT_DIR", QStringLiteral(TRACEGLASS_TEST_OUTPUT_DIR));
+    const QString dir
+        = qEnvironmentVariable("TRACEGLASS_TEST_OUTPUT_DIR", QStringLiteral(TRACEGLASS_TEST_OUTPUT_DIR));
     QDir().mkpath(dir);
     return dir;
 }
@@ -35,7 +36,7 @@ inline bool saveScreenshot(QWidget &widget, const QString &name, const QList<QWi
         }
     }
     const QString path = outputDir() + u'/' + name;
-    return image.save(path);
+    return image.save(path, "PNG", 0); // quality 0: the strongest compression (they are committed)
 }
 
 inline std::unique_ptr<TraceStore> openStore(const QString &path)
