@@ -84,7 +84,7 @@ MainWindow::MainWindow(TraceStore *store, QWidget *parent)
     m_mainSplitter->addWidget(m_contentSplitter);
     m_mainSplitter->setStretchFactor(0, 0);
     m_mainSplitter->setStretchFactor(1, 1);
-    m_mainSplitter->setSizes({ 210, 1230 });
+    m_mainSplitter->setSizes({ 236, 1204 });
     setCentralWidget(m_mainSplitter);
 
     m_storeStatus->setObjectName(QStringLiteral("storeStatus"));

@@ -553,7 +553,7 @@ void TraceView::updateMatchLabel()
         int position = 0;
         if (current >= 0 && m_tree->currentIndex().data(SearchMatchRole).toBool()) {
             for (int node = tree.next(-1); node >= 0; node = tree.next(node)) {
-                if (m_model->indexForNode(node).data(SearchMatchRole).toBool())
+                if (m_model->isSearchMatch(node))
                     ++position;
                 if (node == current)
                     break;

@@ -7,6 +7,7 @@
 #include "mainwindow.h"
 #include "querylineedit.h"
 #include "savedfilters.h"
+#include "theme.h"
 #include "timerangebutton.h"
 #include "tracespage.h"
 #include "uitestutil.h"
@@ -159,7 +160,9 @@ private Q_SLOTS:
     void errorsAreShownAndKeepTheLastResult()
     {
         TracesPage page(m_store.get());
+        page.resize(1200, 500);
         page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
         page.setSourceIds({ m_demoSource });
         page.setQuery(QStringLiteral("name:support-chat"));
         QVERIFY(waitLoaded(page.model()));
@@ -170,6 +173,18 @@ private Q_SLOTS:
         QVERIFY(page.errorLabel()->text().contains(QStringLiteral("1 more problem")));
         QCOMPARE(page.queryEdit()->errors().size(), 2);
         QCOMPARE(page.queryEdit()->errors().front().position, 18);
+        // The mistakes are underlined in the error colour under the text.
+        QTest::qWait(20);
+        const QImage shot = page.queryEdit()->grab().toImage();
+        shot.save(uitest::outputDir() + QStringLiteral("/query-error-underline.png"));
+        int redPixels = 0;
+        for (int y = shot.height() / 2; y < shot.height(); ++y) {
+            for (int x = 0; x < shot.width(); ++x) {
+                const QColor c = shot.pixelColor(x, y);
+                redPixels += (c.red() - c.green() > 60 && c.red() - c.blue() > 60) ? 1 : 0;
+            }
+        }
+        QVERIFY2(redPixels > 10, qPrintable(QString::number(redPixels)));
         QCOMPARE(page.appliedFilter().name, QStringLiteral("support-chat")); // unchanged
         QCOMPARE(page.model()->rowCount(), rows);
         page.setQuery(QStringLiteral("name:support-chat"));
