@@ -191,6 +191,13 @@ void SessionConversationView::showSession(qint64 sourceId, const QString &sessio
         });
 }
 
+void SessionConversationView::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange && !m_sessionId.isEmpty() && m_session)
+        render();
+}
+
 void SessionConversationView::render()
 {
     const QString muted = theme::mutedText(palette()).name();

@@ -50,6 +50,9 @@ Q_SIGNALS:
     void showTracesRequested(qint64 sourceId, const QString &sessionId);
     void loaded(int turns);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void render();
 

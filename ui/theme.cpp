@@ -5,6 +5,8 @@
 #include <QStyle>
 #include <QStyleFactory>
 
+#include <memory>
+
 namespace tg::theme {
 
 namespace {
@@ -71,11 +73,15 @@ void apply(Scheme scheme)
     QSettings().setValue(QStringLiteral("appearance/scheme"), static_cast<int>(scheme));
     switch (scheme) {
     case Scheme::System:
-        QApplication::setPalette(systemPalette());
+        // An empty palette resolves against the platform theme, so later system changes follow.
+        QApplication::setPalette(QPalette());
         break;
-    case Scheme::Light:
-        QApplication::setPalette(QApplication::style()->standardPalette());
+    case Scheme::Light: {
+        // Fusion's palette is light whatever the desktop's is.
+        const std::unique_ptr<QStyle> fusion(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setPalette(fusion ? fusion->standardPalette() : systemPalette());
         break;
+    }
     case Scheme::Dark:
         QApplication::setPalette(darkPalette());
         break;

@@ -13,6 +13,7 @@
 #include "spantreeview.h"
 #include "store/storereader.h"
 #include "store/tracestore.h"
+#include "timelineminimap.h"
 #include "timelineview.h"
 #include "traceview.h"
 

@@ -10,6 +10,7 @@
 #include "observationdetailview.h"
 #include "spantreeview.h"
 #include "store/storereader.h"
+#include "timelineminimap.h"
 #include "timelineview.h"
 #include "tracespage.h"
 #include "traceview.h"
