@@ -1,7 +1,9 @@
 #include "sessionspage.h"
 
+#include "icons.h"
 #include "itemmodels/modelroles.h"
 #include "itemmodels/sessionlistmodel.h"
+#include "sessionconversationview.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -9,6 +11,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QSettings>
+#include <QSplitter>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -19,37 +22,54 @@ SessionsPage::SessionsPage(TraceStore *store, QWidget *parent)
     : QWidget(parent)
     , m_model(new SessionListModel(store, this))
     , m_filterEdit(new QLineEdit(this))
-    , m_view(new QTableView(this))
+    , m_splitter(new QSplitter(Qt::Horizontal, this))
+    , m_view(new QTableView(m_splitter))
+    , m_conversation(new SessionConversationView(store, m_splitter))
     , m_countLabel(new QLabel(this))
     , m_debounce(new QTimer(this))
 {
     setObjectName(QStringLiteral("sessionsPage"));
+    m_filterEdit->setObjectName(QStringLiteral("sessionFilterEdit"));
     m_filterEdit->setPlaceholderText(tr("Filter sessions by id…"));
     m_filterEdit->setClearButtonEnabled(true);
+    m_filterEdit->addAction(icons::icon(QStringLiteral("filter")), QLineEdit::LeadingPosition);
     m_view->setObjectName(QStringLiteral("sessionsView"));
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setAlternatingRowColors(true);
     m_view->setShowGrid(false);
     m_view->setWordWrap(false);
     m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 10);
     m_view->horizontalHeader()->setSectionsMovable(true);
     m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->setColumnWidth(SessionListModel::SessionColumn, 220);
-    m_view->setColumnWidth(SessionListModel::FirstColumn, 170);
-    m_view->setColumnWidth(SessionListModel::LastColumn, 170);
+    m_view->setColumnWidth(SessionListModel::SessionColumn, 170);
+    m_view->setColumnWidth(SessionListModel::UserColumn, 110);
+    m_view->setColumnWidth(SessionListModel::FirstColumn, 150);
+    m_view->setColumnWidth(SessionListModel::LastColumn, 150);
+    m_view->setColumnWidth(SessionListModel::DurationColumn, 80);
+    m_view->setColumnWidth(SessionListModel::TracesColumn, 56);
+    m_view->setColumnWidth(SessionListModel::TokensColumn, 72);
+    m_view->setColumnWidth(SessionListModel::CostColumn, 72);
+    m_view->setColumnWidth(SessionListModel::ErrorsColumn, 56);
     m_view->setFrameShape(QFrame::NoFrame);
+    m_splitter->setObjectName(QStringLiteral("sessionsSplitter"));
+    m_splitter->addWidget(m_view);
+    m_splitter->addWidget(m_conversation);
+    m_splitter->setStretchFactor(0, 1);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({ 560, 660 });
 
     auto *bar = new QHBoxLayout;
-    bar->setContentsMargins(6, 6, 6, 2);
+    bar->setContentsMargins(6, 6, 6, 4);
     bar->addWidget(m_filterEdit, 1);
     bar->addWidget(m_countLabel);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addLayout(bar);
-    layout->addWidget(m_view, 1);
+    layout->addWidget(m_splitter, 1);
 
     m_debounce->setSingleShot(true);
     m_debounce->setInterval(250);
@@ -59,9 +79,22 @@ SessionsPage::SessionsPage(TraceStore *store, QWidget *parent)
         m_countLabel->setText(
             count == 1 ? tr("1 session") : tr("%1 sessions").arg(QLocale().toString(count)));
     });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+        [this](const QModelIndex &current) {
+            if (current.isValid())
+                m_conversation->showSession(
+                    current.data(SourceIdRole).toLongLong(), current.data(SessionIdRole).toString());
+        });
     connect(m_view, &QTableView::activated, this, [this](const QModelIndex &index) {
-        Q_EMIT sessionActivated(index.data(SourceIdRole).toLongLong(), index.data(SessionIdRole).toString());
+        const qint64 sourceId = index.data(SourceIdRole).toLongLong();
+        const QString sessionId = index.data(SessionIdRole).toString();
+        if (m_conversation->sessionId() != sessionId || m_conversation->sourceId() != sourceId)
+            m_conversation->showSession(sourceId, sessionId);
+        Q_EMIT sessionActivated(sourceId, sessionId);
     });
+    connect(m_conversation, &SessionConversationView::traceActivated, this, &SessionsPage::traceActivated);
+    connect(m_conversation, &SessionConversationView::showTracesRequested, this,
+        &SessionsPage::showTracesRequested);
     applyFilter();
 }
 
@@ -81,14 +114,20 @@ void SessionsPage::applyFilter()
 
 void SessionsPage::saveState(const QString &group) const
 {
-    QSettings().setValue(group + QStringLiteral("/header"), m_view->horizontalHeader()->saveState());
+    QSettings settings;
+    settings.setValue(group + QStringLiteral("/header"), m_view->horizontalHeader()->saveState());
+    settings.setValue(group + QStringLiteral("/splitter"), m_splitter->saveState());
 }
 
 void SessionsPage::restoreState(const QString &group)
 {
-    const QByteArray header = QSettings().value(group + QStringLiteral("/header")).toByteArray();
+    QSettings settings;
+    const QByteArray header = settings.value(group + QStringLiteral("/header")).toByteArray();
     if (!header.isEmpty())
         m_view->horizontalHeader()->restoreState(header);
+    const QByteArray splitter = settings.value(group + QStringLiteral("/splitter")).toByteArray();
+    if (!splitter.isEmpty())
+        m_splitter->restoreState(splitter);
 }
 
 } // namespace tg

@@ -9,7 +9,9 @@ namespace tg {
 class SourceListModel;
 class TraceStore;
 
-/// The left sidebar: "All sources", then the sources grouped by kind, with trace counts.
+/// The left sidebar: "All sources", then the sources grouped by kind (Langfuse projects under
+/// their connection), with trace counts and each source's state (a coloured dot and a line of
+/// text: receiver address, sync progress, offline, errors).
 class SourcesSidebar : public QWidget
 {
     Q_OBJECT

@@ -1,20 +1,34 @@
 #include "traceview.h"
 
+#include "chatview.h"
+#include "detailcontent.h"
 #include "domain/timeformat.h"
+#include "icons.h"
 #include "itemmodels/backgroundtask.h"
 #include "itemmodels/modelroles.h"
 #include "itemmodels/spantreemodel.h"
 #include "itemmodels/tracelistmodel.h"
 #include "observationdetailview.h"
+#include "plural.h"
+#include "spantreeview.h"
 #include "store/storereader.h"
 #include "store/tracestore.h"
+#include "theme.h"
+#include "timelineminimap.h"
+#include "timelineview.h"
 
+#include <QAction>
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
+#include <QMenu>
+#include <QSettings>
 #include <QSplitter>
 #include <QTimer>
-#include <QTreeView>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 namespace tg {
@@ -35,73 +49,252 @@ struct LiveChanges
     std::vector<ObservationRow> rows;
 };
 
-// Fully expanded up to this many nodes; bigger trees open to this depth.
+// Fully expanded up to this many nodes; bigger trees open with their top level expanded.
 constexpr int kExpandAllLimit = 5000;
-constexpr int kInitialDepth = 2;
+
+QAction *makeAction(QObject *parent, const QString &icon, const QString &text, const QKeySequence &shortcut,
+    const QString &objectName)
+{
+    auto *action = new QAction(text, parent);
+    if (!icon.isEmpty())
+        action->setIcon(icons::icon(icon));
+    if (!shortcut.isEmpty())
+        action->setShortcut(shortcut);
+    action->setObjectName(objectName);
+    return action;
+}
 
 } // namespace
+
+QList<QAction *> TraceView::Actions::all() const
+{
+    return { search, nextMatch, previousMatch, nextError, previousError, expandAll, collapseAll, expandErrors,
+        mostExpensive, slowest, toggleTimeline, zoomIn, zoomOut, zoomFit, zoomToSelection, copyId,
+        copyTraceId, openInLangfuse, focusDetail };
+}
 
 TraceView::TraceView(TraceStore *store, QWidget *parent)
     : QWidget(parent)
     , m_store(store)
     , m_model(new SpanTreeModel(this))
-    , m_header(new QLabel(this))
+    , m_title(new QLabel(this))
+    , m_facts(new QLabel(this))
+    , m_toolbar(new QToolBar(this))
+    , m_searchEdit(new QLineEdit(this))
+    , m_matchLabel(new QLabel(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
-    , m_tree(new QTreeView(m_splitter))
+    , m_treeSplitter(new QSplitter(Qt::Horizontal, m_splitter))
+    , m_tree(new SpanTreeView(m_treeSplitter))
+    , m_timeline(nullptr)
+    , m_minimap(nullptr)
     , m_detail(new ObservationDetailView(m_splitter))
     , m_liveTimer(new QTimer(this))
+    , m_searchDebounce(new QTimer(this))
 {
     setObjectName(QStringLiteral("traceView"));
-    m_header->setObjectName(QStringLiteral("traceHeader"));
-    m_header->setTextFormat(Qt::RichText);
-    m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_header->setContentsMargins(8, 4, 8, 4);
-    m_splitter->setObjectName(QStringLiteral("traceSplitter"));
+    m_title->setObjectName(QStringLiteral("traceHeader"));
+    m_title->setTextFormat(Qt::RichText);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_facts->setObjectName(QStringLiteral("traceFacts"));
+    m_facts->setTextFormat(Qt::RichText);
+    m_facts->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
     m_tree->setObjectName(QStringLiteral("spanTree"));
     m_tree->setModel(m_model);
-    m_tree->setUniformRowHeights(true);
-    m_tree->setAlternatingRowColors(true);
-    m_tree->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_tree->setAllColumnsShowFocus(true);
-    m_tree->setFrameShape(QFrame::NoFrame);
-    m_tree->header()->setStretchLastSection(false);
-    m_tree->header()->setSectionResizeMode(SpanTreeModel::NameColumn, QHeaderView::Interactive);
-    m_tree->setColumnWidth(SpanTreeModel::NameColumn, 280);
-    m_splitter->addWidget(m_tree);
+    m_tree->header()->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_tree->setColumnWidth(SpanTreeModel::NameColumn, 250);
+    m_tree->setColumnWidth(SpanTreeModel::TypeColumn, 96);
+    m_tree->setColumnWidth(SpanTreeModel::StartColumn, 72);
+    m_tree->setColumnWidth(SpanTreeModel::DurationColumn, 104);
+    m_tree->setColumnWidth(SpanTreeModel::ModelColumn, 120);
+    const int tokensWidth = m_tree->header()->fontMetrics().horizontalAdvance(tr("Tokens out")) + 18;
+    m_tree->setColumnWidth(SpanTreeModel::InputTokensColumn, tokensWidth);
+    m_tree->setColumnWidth(SpanTreeModel::OutputTokensColumn, tokensWidth);
+    m_tree->setColumnWidth(SpanTreeModel::CostColumn, 66);
+    // The icon says the type, the colour the level, the detail the model: show them on demand.
+    for (const int column : { SpanTreeModel::TypeColumn, SpanTreeModel::LevelColumn,
+             SpanTreeModel::StartColumn, SpanTreeModel::ModelColumn })
+        m_tree->setColumnHidden(column, true);
+    m_timeline = new TimelineView(m_tree, m_treeSplitter);
+    m_minimap = new TimelineMinimap(m_model, m_timeline, this);
+    m_treeSplitter->setObjectName(QStringLiteral("treeSplitter"));
+    m_treeSplitter->addWidget(m_tree);
+    m_treeSplitter->addWidget(m_timeline);
+    m_treeSplitter->setStretchFactor(0, 3);
+    m_treeSplitter->setStretchFactor(1, 2);
+    m_treeSplitter->setSizes({ 560, 300 });
+    m_treeSplitter->setChildrenCollapsible(true);
+    m_splitter->setObjectName(QStringLiteral("traceSplitter"));
+    m_splitter->addWidget(m_treeSplitter);
     m_splitter->addWidget(m_detail);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
+    m_splitter->setSizes({ 760, 470 });
 
+    m_searchEdit->setObjectName(QStringLiteral("traceSearch"));
+    m_searchEdit->setPlaceholderText(tr("Search names, inputs and outputs in this trace  (/)"));
+    m_searchEdit->setClearButtonEnabled(true);
+    m_searchEdit->addAction(icons::icon(QStringLiteral("search")), QLineEdit::LeadingPosition);
+    m_searchEdit->installEventFilter(this);
+    m_searchEdit->setMinimumWidth(220);
+    m_matchLabel->setObjectName(QStringLiteral("traceMatchLabel"));
+    m_matchLabel->setMinimumWidth(90);
+
+    createActions();
+    m_toolbar->setObjectName(QStringLiteral("traceToolbar"));
+    m_toolbar->setIconSize(QSize(16, 16));
+    m_toolbar->setToolButtonStyle(Qt::ToolButtonIconOnly);
+    m_toolbar->addWidget(m_searchEdit);
+    m_toolbar->addWidget(m_matchLabel);
+    m_toolbar->addAction(m_actions.previousMatch);
+    m_toolbar->addAction(m_actions.nextMatch);
+    m_toolbar->addSeparator();
+    m_toolbar->addAction(m_actions.expandAll);
+    m_toolbar->addAction(m_actions.collapseAll);
+    m_toolbar->addAction(m_actions.expandErrors);
+    m_toolbar->addAction(m_actions.nextError);
+    m_toolbar->addAction(m_actions.mostExpensive);
+    m_toolbar->addAction(m_actions.slowest);
+    m_toolbar->addSeparator();
+    m_toolbar->addAction(m_actions.toggleTimeline);
+    m_toolbar->addAction(m_actions.zoomIn);
+    m_toolbar->addAction(m_actions.zoomOut);
+    m_toolbar->addAction(m_actions.zoomFit);
+
+    auto *titleRow = new QHBoxLayout;
+    titleRow->setContentsMargins(10, 6, 8, 0);
+    titleRow->setSpacing(12);
+    titleRow->addWidget(m_title);
+    titleRow->addWidget(m_facts, 1);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
-    layout->addWidget(m_header);
+    layout->addLayout(titleRow);
+    layout->addWidget(m_toolbar);
+    layout->addWidget(m_minimap);
     layout->addWidget(m_splitter, 1);
 
     m_liveTimer->setSingleShot(true);
     m_liveTimer->setInterval(50);
+    m_searchDebounce->setSingleShot(true);
+    m_searchDebounce->setInterval(180);
     connect(m_liveTimer, &QTimer::timeout, this, &TraceView::fetchLiveChanges);
+    connect(m_searchDebounce, &QTimer::timeout, this, [this] { search(m_searchEdit->text()); });
+    connect(m_searchEdit, &QLineEdit::textEdited, m_searchDebounce, qOverload<>(&QTimer::start));
+    connect(m_searchEdit, &QLineEdit::textChanged, this, [this](const QString &text) {
+        if (text.isEmpty())
+            search(QString());
+    });
     connect(m_store, &TraceStore::committed, this, &TraceView::onCommitted);
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, &TraceView::showCurrent);
+    connect(m_tree, &SpanTreeView::escapePressed, this, &TraceView::leaveRequested);
+    connect(m_tree, &QTreeView::activated, this,
+        [this] { m_detail->chatView()->setFocus(Qt::OtherFocusReason); });
+    connect(m_tree->header(), &QHeaderView::customContextMenuRequested, this, &TraceView::showHeaderMenu);
+    connect(m_detail, &ObservationDetailView::statusMessage, this, &TraceView::statusMessage);
     openTrace(0);
+}
+
+void TraceView::createActions()
+{
+    Actions &a = m_actions;
+    a.search = makeAction(this, QStringLiteral("search"), tr("Search in Trace"),
+        QKeySequence(Qt::CTRL | Qt::Key_F), QStringLiteral("actionTraceSearch"));
+    a.nextMatch = makeAction(this, QStringLiteral("down"), tr("Next Match"), QKeySequence(Qt::Key_N),
+        QStringLiteral("actionNextMatch"));
+    a.previousMatch = makeAction(this, QStringLiteral("up"), tr("Previous Match"),
+        QKeySequence(Qt::SHIFT | Qt::Key_N), QStringLiteral("actionPreviousMatch"));
+    a.nextError = makeAction(this, QStringLiteral("next-error"), tr("Next Error"), QKeySequence(Qt::Key_E),
+        QStringLiteral("actionNextError"));
+    a.previousError = makeAction(this, QString(), tr("Previous Error"), QKeySequence(Qt::SHIFT | Qt::Key_E),
+        QStringLiteral("actionPreviousError"));
+    a.expandAll = makeAction(this, QStringLiteral("expand-all"), tr("Expand All"),
+        QKeySequence(Qt::SHIFT | Qt::Key_L), QStringLiteral("actionExpandAll"));
+    a.collapseAll = makeAction(this, QStringLiteral("collapse-all"), tr("Collapse All"),
+        QKeySequence(Qt::SHIFT | Qt::Key_H), QStringLiteral("actionCollapseAll"));
+    a.expandErrors = makeAction(this, QStringLiteral("expand-errors"), tr("Expand to Errors"),
+        QKeySequence(Qt::SHIFT | Qt::Key_X), QStringLiteral("actionExpandErrors"));
+    a.mostExpensive = makeAction(this, QStringLiteral("expensive"), tr("Jump to Most Expensive Generation"),
+        QKeySequence(Qt::Key_C), QStringLiteral("actionMostExpensive"));
+    a.slowest = makeAction(this, QStringLiteral("slowest"), tr("Jump to Slowest Generation"),
+        QKeySequence(Qt::Key_S), QStringLiteral("actionSlowest"));
+    a.toggleTimeline = makeAction(this, QStringLiteral("timeline"), tr("Show Timeline"),
+        QKeySequence(Qt::Key_T), QStringLiteral("actionToggleTimeline"));
+    a.toggleTimeline->setCheckable(true);
+    a.toggleTimeline->setChecked(true);
+    a.zoomIn = makeAction(this, QStringLiteral("zoom-in"), tr("Zoom Timeline In"), QKeySequence(Qt::Key_Plus),
+        QStringLiteral("actionZoomIn"));
+    a.zoomIn->setShortcuts({ QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal) });
+    a.zoomOut = makeAction(this, QStringLiteral("zoom-out"), tr("Zoom Timeline Out"),
+        QKeySequence(Qt::Key_Minus), QStringLiteral("actionZoomOut"));
+    a.zoomFit = makeAction(this, QStringLiteral("zoom-fit"), tr("Fit Timeline to Trace"),
+        QKeySequence(Qt::Key_0), QStringLiteral("actionZoomFit"));
+    a.zoomToSelection = makeAction(this, QString(), tr("Zoom Timeline to Selection"), QKeySequence(Qt::Key_Z),
+        QStringLiteral("actionZoomSelection"));
+    a.copyId = makeAction(this, QStringLiteral("copy"), tr("Copy Observation Id"), QKeySequence(Qt::Key_Y),
+        QStringLiteral("actionCopyId"));
+    a.copyTraceId = makeAction(this, QString(), tr("Copy Trace Id"), QKeySequence(Qt::SHIFT | Qt::Key_Y),
+        QStringLiteral("actionCopyTraceId"));
+    a.openInLangfuse = makeAction(this, QStringLiteral("external"), tr("Open in Langfuse"),
+        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), QStringLiteral("actionOpenInLangfuse"));
+    a.focusDetail = makeAction(this, QStringLiteral("chat"), tr("Focus Detail Pane"), QKeySequence(Qt::Key_D),
+        QStringLiteral("actionFocusDetail"));
+
+    connect(a.search, &QAction::triggered, this, &TraceView::focusSearch);
+    connect(a.nextMatch, &QAction::triggered, this, &TraceView::nextMatch);
+    connect(a.previousMatch, &QAction::triggered, this, &TraceView::previousMatch);
+    connect(a.nextError, &QAction::triggered, this, &TraceView::nextError);
+    connect(a.previousError, &QAction::triggered, this, &TraceView::previousError);
+    connect(a.expandAll, &QAction::triggered, this, &TraceView::expandAll);
+    connect(a.collapseAll, &QAction::triggered, this, &TraceView::collapseAll);
+    connect(a.expandErrors, &QAction::triggered, this, &TraceView::expandToErrors);
+    connect(a.mostExpensive, &QAction::triggered, this, &TraceView::jumpToMostExpensive);
+    connect(a.slowest, &QAction::triggered, this, &TraceView::jumpToSlowest);
+    connect(a.toggleTimeline, &QAction::toggled, this, &TraceView::setTimelineVisible);
+    connect(a.zoomIn, &QAction::triggered, m_timeline, &TimelineView::zoomIn);
+    connect(a.zoomOut, &QAction::triggered, m_timeline, &TimelineView::zoomOut);
+    connect(a.zoomFit, &QAction::triggered, m_timeline, &TimelineView::zoomToFit);
+    connect(a.zoomToSelection, &QAction::triggered, this,
+        [this] { m_timeline->zoomToIndex(m_tree->currentIndex()); });
+    connect(a.copyId, &QAction::triggered, m_detail, &ObservationDetailView::copyId);
+    connect(a.copyTraceId, &QAction::triggered, m_detail, &ObservationDetailView::copyTraceId);
+    connect(a.openInLangfuse, &QAction::triggered, m_detail, &ObservationDetailView::openInLangfuse);
+    connect(a.focusDetail, &QAction::triggered, this,
+        [this] { m_detail->tabs()->currentWidget()->setFocus(Qt::ShortcutFocusReason); });
+    // Registered on the view so they work wherever it lives (the main window also lists them).
+    addActions(a.all());
 }
 
 void TraceView::updateHeader(const TraceRow &r)
 {
-    const QString name = (r.name.isEmpty() ? r.id : r.name).toHtmlEscaped();
+    m_row = r;
+    const QString muted = theme::mutedText(palette()).name();
+    m_title->setText(QStringLiteral("<b style='font-size:large'>%1</b>")
+                         .arg((r.name.isEmpty() ? r.id : r.name).toHtmlEscaped()));
     QStringList facts;
     facts << formatTimestamp(r.timestampNs);
     if (r.latencyNs >= 0)
         facts << formatDuration(r.latencyNs);
-    facts << tr("%n observation(s)", nullptr, r.observationCount);
+    facts << plural(r.observationCount, tr("1 observation"), tr("%1 observations"));
     if (r.totalTokens > 0)
         facts << tr("%1 tokens").arg(QLocale().toString(r.totalTokens));
     if (r.cost > 0)
         facts << formatCost(r.cost);
+    if (!r.userId.isEmpty())
+        facts << tr("user %1").arg(r.userId);
+    if (!r.agent.isEmpty())
+        facts << tr("agent %1").arg(r.agent);
+    QString text = QStringLiteral("<span style='color:%1'>%2</span>")
+                       .arg(muted, facts.join(QStringLiteral(" · ")).toHtmlEscaped());
     if (r.errorCount > 0)
-        facts << tr("%n error(s)", nullptr, r.errorCount);
-    m_header->setText(QStringLiteral("<b>%1</b> &nbsp; <span style='color:palette(mid)'>%2</span>")
-                          .arg(name, facts.join(QStringLiteral(" · ")).toHtmlEscaped()));
+        text += QStringLiteral(" &nbsp;<span style='color:%1'>%2</span>")
+                    .arg(theme::errorColor(palette()).name(),
+                        plural(r.errorCount, tr("1 error"), tr("%1 errors")));
+    else if (r.warningCount > 0)
+        text += QStringLiteral(" &nbsp;<span style='color:%1'>%2</span>")
+                    .arg(theme::warningColor(palette()).name(),
+                        plural(r.warningCount, tr("1 warning"), tr("%1 warnings")));
+    m_facts->setText(text);
 }
 
 void TraceView::openTrace(qint64 traceRk)
@@ -110,10 +303,15 @@ void TraceView::openTrace(qint64 traceRk)
     m_traceRk = traceRk;
     m_seenSeq = 0;
     m_liveTimer->stop();
+    m_contentMatches.clear();
+    m_traceMatches = false;
     if (traceRk == 0) {
+        m_row.reset();
         m_model->clear();
-        m_header->setText(tr("No trace selected"));
+        m_title->setText(tr("No trace selected"));
+        m_facts->clear();
         m_detail->showMessage(tr("Select a trace to see its observations."));
+        updateMatchLabel();
         return;
     }
     std::shared_ptr<ReaderPool> pool = m_store->readerPool();
@@ -137,7 +335,8 @@ void TraceView::openTrace(qint64 traceRk)
                 return;
             if (!loaded.row) {
                 m_model->clear();
-                m_header->setText(tr("This trace is no longer in the store."));
+                m_title->setText(tr("This trace is no longer in the store."));
+                m_facts->clear();
                 return;
             }
             m_seenSeq = std::max(loaded.maxSeq, loaded.row->writeSeq);
@@ -147,13 +346,16 @@ void TraceView::openTrace(qint64 traceRk)
             if (nodes <= kExpandAllLimit)
                 m_tree->expandAll();
             else
-                m_tree->expandToDepth(kInitialDepth - 1);
-            m_tree->resizeColumnToContents(SpanTreeModel::TypeColumn);
+                m_tree->expand(m_model->index(0, 0));
             const QModelIndex first = m_model->index(0, 0);
             if (first.isValid())
                 m_tree->setCurrentIndex(first);
             else
                 showCurrent();
+            if (!m_searchText.isEmpty())
+                search(m_searchText);
+            else
+                updateMatchLabel();
             Q_EMIT traceLoaded(traceRk, loaded.observations);
         });
 }
@@ -196,8 +398,11 @@ void TraceView::fetchLiveChanges()
             }
             for (const ObservationRow &r : changes.rows)
                 m_seenSeq = std::max(m_seenSeq, r.writeSeq);
-            if (!changes.rows.empty())
+            if (!changes.rows.empty()) {
                 m_model->applyUpdate(changes.rows);
+                if (!m_searchText.isEmpty())
+                    applyMatches(m_contentMatches, true); // new rows may match by name
+            }
         });
 }
 
@@ -207,45 +412,107 @@ void TraceView::showCurrent()
     const QModelIndex current = m_tree->currentIndex();
     const qint64 observationRk = current.isValid() ? current.data(RowKeyRole).toLongLong() : 0;
     const qint64 traceRk = m_traceRk;
+    updateMatchLabel();
     if (traceRk == 0)
         return;
     std::shared_ptr<ReaderPool> pool = m_store->readerPool();
-    struct Detail
-    {
-        std::optional<ObservationDetail> observation;
-        std::optional<TraceDetail> trace;
-        std::vector<ScoreRow> scores;
-    };
     runInBackground(
         this,
         [pool, observationRk, traceRk] {
-            Detail d;
             auto reader = pool->lease();
-            if (!reader)
-                return d;
-            if (observationRk > 0)
-                d.observation = reader->observationDetail(observationRk);
-            else
-                d.trace = reader->traceDetail(traceRk);
-            const auto trace = reader->trace(traceRk);
-            if (trace) {
-                for (ScoreRow &s : reader->scoresForTrace(trace->sourceId, trace->id)) {
-                    const bool forThis = d.observation ? s.observationId == d.observation->row.id
-                                                       : s.observationId.isEmpty();
-                    if (forThis)
-                        d.scores.push_back(std::move(s));
-                }
-            }
-            return d;
+            return reader ? DetailContent::load(*reader, traceRk, observationRk) : DetailContent();
         },
-        [this, generation](Detail d) {
+        [this, generation](DetailContent content) {
             if (generation != m_detailGeneration)
                 return;
-            if (d.observation)
-                m_detail->showObservation(*d.observation, d.scores);
-            else if (d.trace)
-                m_detail->showTrace(*d.trace, d.scores);
+            if (content.isEmpty())
+                m_detail->showMessage(tr("This observation is no longer in the store."));
+            else
+                m_detail->showContent(std::move(content));
+            m_actions.openInLangfuse->setEnabled(m_detail->langfuseUrl().isValid());
         });
+}
+
+void TraceView::setTimelineVisible(bool visible)
+{
+    m_timeline->setVisible(visible);
+    m_minimap->setVisible(visible);
+    if (m_actions.toggleTimeline->isChecked() != visible)
+        m_actions.toggleTimeline->setChecked(visible);
+}
+
+bool TraceView::isTimelineVisible() const
+{
+    return m_actions.toggleTimeline->isChecked();
+}
+
+void TraceView::showHeaderMenu(const QPoint &pos)
+{
+    QMenu menu(this);
+    for (int column = 1; column < SpanTreeModel::ColumnCount; ++column) {
+        QAction *action = menu.addAction(m_model->headerData(column, Qt::Horizontal).toString());
+        action->setCheckable(true);
+        action->setChecked(!m_tree->isColumnHidden(column));
+        connect(action, &QAction::toggled, this,
+            [this, column](bool on) { m_tree->setColumnHidden(column, !on); });
+    }
+    menu.exec(m_tree->header()->mapToGlobal(pos));
+}
+
+bool TraceView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_searchEdit && event->type() == QEvent::KeyPress) {
+        auto *key = static_cast<QKeyEvent *>(event);
+        switch (key->key()) {
+        case Qt::Key_Return:
+        case Qt::Key_Enter:
+            if (m_searchDebounce->isActive() || m_searchEdit->text().trimmed() != m_searchText) {
+                m_searchDebounce->stop();
+                search(m_searchEdit->text());
+            } else if (key->modifiers() & Qt::ShiftModifier) {
+                previousMatch();
+            } else {
+                nextMatch();
+            }
+            return true;
+        case Qt::Key_Escape:
+        case Qt::Key_Down:
+            m_tree->setFocus(Qt::ShortcutFocusReason);
+            return true;
+        default:
+            break;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void TraceView::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange && m_row)
+        updateHeader(*m_row); // its colours come from the palette
+}
+
+void TraceView::saveState(const QString &group) const
+{
+    QSettings settings;
+    settings.setValue(group + QStringLiteral("/treeHeader"), m_tree->header()->saveState());
+    settings.setValue(group + QStringLiteral("/treeSplitter"), m_treeSplitter->saveState());
+    settings.setValue(group + QStringLiteral("/timeline"), isTimelineVisible());
+    settings.setValue(group + QStringLiteral("/detailTab"), m_detail->tabs()->currentIndex());
+}
+
+void TraceView::restoreState(const QString &group)
+{
+    QSettings settings;
+    const QByteArray header = settings.value(group + QStringLiteral("/treeHeader")).toByteArray();
+    if (!header.isEmpty())
+        m_tree->header()->restoreState(header);
+    const QByteArray splitter = settings.value(group + QStringLiteral("/treeSplitter")).toByteArray();
+    if (!splitter.isEmpty())
+        m_treeSplitter->restoreState(splitter);
+    setTimelineVisible(settings.value(group + QStringLiteral("/timeline"), true).toBool());
+    m_detail->tabs()->setCurrentIndex(settings.value(group + QStringLiteral("/detailTab"), 0).toInt());
 }
 
 } // namespace tg

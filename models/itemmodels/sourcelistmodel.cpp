@@ -5,14 +5,16 @@
 #include "store/storereader.h"
 #include "store/tracestore.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLocale>
+#include <QUrl>
+
+#include <algorithm>
 
 namespace tg {
 
 namespace {
-
-// internalId: 0 for top-level rows, group row + 1 for a source inside a group.
-constexpr quintptr kTopLevel = 0;
 
 QString groupTitle(SourceKind kind)
 {
@@ -31,6 +33,26 @@ QString groupTitle(SourceKind kind)
     return {};
 }
 
+/// A connection's display name from its sources' detail JSON, else its key.
+QString connectionTitle(const Source &source, const QString &key)
+{
+    const QJsonObject detail = QJsonDocument::fromJson(source.detail.toUtf8()).object();
+    for (const char *field : { "connectionName", "connection" }) {
+        const QString value = detail.value(QLatin1String(field)).toString();
+        if (!value.isEmpty())
+            return value;
+    }
+    for (const char *field : { "host", "baseUrl" }) {
+        const QString value = detail.value(QLatin1String(field)).toString();
+        const QUrl url(value);
+        if (!url.host().isEmpty())
+            return url.host() + (url.port() > 0 ? u':' + QString::number(url.port()) : QString());
+        if (!value.isEmpty())
+            return value;
+    }
+    return key.isEmpty() ? SourceListModel::tr("Langfuse") : key;
+}
+
 } // namespace
 
 SourceListModel::SourceListModel(TraceStore *store, QObject *parent)
@@ -41,6 +63,19 @@ SourceListModel::SourceListModel(TraceStore *store, QObject *parent)
     m_countTimer.setInterval(1000);
     connect(&m_countTimer, &QTimer::timeout, this, &SourceListModel::reload);
     connect(m_store, &TraceStore::committed, this, &SourceListModel::onCommitted);
+    Node all;
+    all.type = Node::All;
+    m_nodes.push_back(all);
+    m_top.push_back(0);
+}
+
+QString SourceListModel::connectionKeyOf(const Source &source)
+{
+    if (source.kind != SourceKind::Langfuse || !source.key.startsWith(u"langfuse:"))
+        return {};
+    const QString rest = source.key.mid(9);
+    const qsizetype slash = rest.indexOf(u'/');
+    return slash < 0 ? rest : rest.left(slash);
 }
 
 void SourceListModel::onCommitted(const StoreChange &change)
@@ -66,70 +101,135 @@ void SourceListModel::reload()
         [this, generation](std::vector<Source> sources) {
             if (generation != m_generation)
                 return;
-            std::vector<Group> groups;
-            qint64 total = 0;
-            for (Source &s : sources) {
-                total += s.traceCount;
-                auto it = std::find_if(
-                    groups.begin(), groups.end(), [&](const Group &g) { return g.kind == s.kind; });
-                if (it == groups.end()) {
-                    groups.push_back(Group { s.kind, {} });
-                    it = groups.end() - 1;
-                }
-                it->sources.push_back(std::move(s));
-            }
-            std::sort(
-                groups.begin(), groups.end(), [](const Group &a, const Group &b) { return a.kind < b.kind; });
-            // Same shape: only the counts changed, so keep expansion and selection.
-            bool sameShape = groups.size() == m_groups.size();
-            for (size_t i = 0; sameShape && i < groups.size(); ++i) {
-                sameShape = groups[i].kind == m_groups[i].kind
-                    && groups[i].sources.size() == m_groups[i].sources.size();
-                for (size_t j = 0; sameShape && j < groups[i].sources.size(); ++j)
-                    sameShape = groups[i].sources[j].id == m_groups[i].sources[j].id;
-            }
-            if (sameShape) {
-                m_groups = std::move(groups);
-                m_totalTraces = total;
-                Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
-                for (int g = 0; g < static_cast<int>(m_groups.size()); ++g) {
-                    const QModelIndex parent = index(g + 1, 0);
-                    Q_EMIT dataChanged(
-                        index(0, 0, parent), index(rowCount(parent) - 1, ColumnCount - 1, parent));
-                }
-            } else {
-                beginResetModel();
-                m_groups = std::move(groups);
-                m_totalTraces = total;
-                endResetModel();
-            }
+            bool sameShape = false;
+            rebuild(std::move(sources), &sameShape);
             Q_EMIT loaded();
         });
 }
 
+void SourceListModel::rebuild(std::vector<Source> sources, bool *sameShape)
+{
+    std::stable_sort(sources.begin(), sources.end(), [](const Source &a, const Source &b) {
+        if (a.kind != b.kind)
+            return a.kind < b.kind;
+        const QString ca = connectionKeyOf(a);
+        const QString cb = connectionKeyOf(b);
+        if (ca != cb)
+            return ca < cb;
+        return a.name.localeAwareCompare(b.name) < 0;
+    });
+    std::vector<Node> nodes;
+    std::vector<int> top;
+    Node all;
+    all.type = Node::All;
+    nodes.push_back(all);
+    top.push_back(0);
+    const auto addChild = [&nodes, &top](int parent, Node node) {
+        node.parent = parent;
+        const int index = static_cast<int>(nodes.size());
+        std::vector<int> &list = parent < 0 ? top : nodes[static_cast<size_t>(parent)].children;
+        node.row = static_cast<int>(list.size());
+        list.push_back(index);
+        nodes.push_back(std::move(node));
+        return index;
+    };
+    int group = -1;
+    int connection = -1;
+    for (size_t i = 0; i < sources.size(); ++i) {
+        const Source &s = sources[i];
+        if (group < 0 || nodes[static_cast<size_t>(group)].kind != s.kind) {
+            Node g;
+            g.type = Node::Group;
+            g.kind = s.kind;
+            g.title = groupTitle(s.kind);
+            group = addChild(-1, g);
+            connection = -1;
+        }
+        int parent = group;
+        if (s.kind == SourceKind::Langfuse) {
+            const QString key = connectionKeyOf(s);
+            if (connection < 0 || nodes[static_cast<size_t>(connection)].key != key) {
+                Node c;
+                c.type = Node::Connection;
+                c.kind = s.kind;
+                c.key = key;
+                c.title = connectionTitle(s, key);
+                connection = addChild(group, c);
+            }
+            parent = connection;
+        }
+        Node item;
+        item.type = Node::SourceItem;
+        item.kind = s.kind;
+        item.key = s.key;
+        item.title = s.name;
+        item.source = static_cast<int>(i);
+        addChild(parent, item);
+    }
+
+    // Same shape (same nodes in the same places): only counts and names changed, so keep the
+    // view's expansion and selection.
+    bool same = nodes.size() == m_nodes.size();
+    for (size_t i = 0; same && i < nodes.size(); ++i) {
+        same = nodes[i].type == m_nodes[i].type && nodes[i].parent == m_nodes[i].parent
+            && nodes[i].row == m_nodes[i].row && nodes[i].key == m_nodes[i].key
+            && nodes[i].kind == m_nodes[i].kind;
+        if (same && nodes[i].source >= 0)
+            same = sources[static_cast<size_t>(nodes[i].source)].id
+                == m_sources[static_cast<size_t>(m_nodes[i].source)].id;
+    }
+    *sameShape = same;
+    if (same) {
+        m_sources = std::move(sources);
+        m_nodes = std::move(nodes);
+        for (size_t i = 0; i < m_nodes.size(); ++i)
+            Q_EMIT dataChanged(
+                indexOfNode(static_cast<int>(i), 0), indexOfNode(static_cast<int>(i), ColumnCount - 1));
+        return;
+    }
+    beginResetModel();
+    m_sources = std::move(sources);
+    m_nodes = std::move(nodes);
+    m_top = std::move(top);
+    endResetModel();
+}
+
+QModelIndex SourceListModel::indexOfNode(int node, int column) const
+{
+    if (node < 0 || node >= static_cast<int>(m_nodes.size()))
+        return {};
+    return createIndex(m_nodes[static_cast<size_t>(node)].row, column, static_cast<quintptr>(node));
+}
+
 QModelIndex SourceListModel::index(int row, int column, const QModelIndex &parent) const
 {
-    if (row < 0 || column < 0 || column >= ColumnCount || row >= rowCount(parent))
+    if (row < 0 || column < 0 || column >= ColumnCount)
         return {};
-    if (!parent.isValid())
-        return createIndex(row, column, kTopLevel);
-    return createIndex(row, column, static_cast<quintptr>(parent.row()));
+    const std::vector<int> *list = &m_top;
+    if (parent.isValid()) {
+        if (parent.column() != 0)
+            return {};
+        list = &m_nodes[static_cast<size_t>(parent.internalId())].children;
+    }
+    if (row >= static_cast<int>(list->size()))
+        return {};
+    return createIndex(row, column, static_cast<quintptr>((*list)[static_cast<size_t>(row)]));
 }
 
 QModelIndex SourceListModel::parent(const QModelIndex &child) const
 {
-    if (!child.isValid() || child.internalId() == kTopLevel)
+    if (!child.isValid())
         return {};
-    return createIndex(static_cast<int>(child.internalId()), 0, kTopLevel);
+    return indexOfNode(m_nodes[static_cast<size_t>(child.internalId())].parent);
 }
 
 int SourceListModel::rowCount(const QModelIndex &parent) const
 {
     if (!parent.isValid())
-        return 1 + static_cast<int>(m_groups.size());
-    if (parent.column() != 0 || parent.internalId() != kTopLevel || parent.row() == 0)
+        return static_cast<int>(m_top.size());
+    if (parent.column() != 0)
         return 0;
-    return static_cast<int>(m_groups[static_cast<size_t>(parent.row() - 1)].sources.size());
+    return static_cast<int>(m_nodes[static_cast<size_t>(parent.internalId())].children.size());
 }
 
 int SourceListModel::columnCount(const QModelIndex &) const
@@ -144,60 +244,66 @@ Qt::ItemFlags SourceListModel::flags(const QModelIndex &index) const
     return Qt::ItemIsEnabled | Qt::ItemIsSelectable;
 }
 
+qint64 SourceListModel::countOf(int node) const
+{
+    const Node &n = m_nodes[static_cast<size_t>(node)];
+    switch (n.type) {
+    case Node::All: {
+        qint64 total = 0;
+        for (const Source &s : m_sources)
+            total += s.traceCount;
+        return total;
+    }
+    case Node::SourceItem:
+        return m_sources[static_cast<size_t>(n.source)].traceCount;
+    default: {
+        qint64 total = 0;
+        for (const int child : n.children)
+            total += countOf(child);
+        return total;
+    }
+    }
+}
+
 QVariant SourceListModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid())
         return {};
-    const bool topLevel = index.internalId() == kTopLevel;
-    if (topLevel && index.row() == 0) {
-        if (role == Qt::DisplayRole)
-            return index.column() == NameColumn ? QVariant(tr("All sources"))
-                                                : QVariant(QLocale().toString(m_totalTraces));
-        if (role == SortRole && index.column() == TracesColumn)
-            return m_totalTraces;
-        if (role == IsGroupRole)
-            return false;
-        if (role == SourceIdRole)
-            return qint64(0);
-        return {};
-    }
-    if (topLevel) {
-        const Group &g = m_groups[static_cast<size_t>(index.row() - 1)];
-        qint64 count = 0;
-        for (const Source &s : g.sources)
-            count += s.traceCount;
-        if (role == Qt::DisplayRole)
-            return index.column() == NameColumn ? QVariant(groupTitle(g.kind))
-                                                : QVariant(QLocale().toString(count));
-        if (role == SortRole && index.column() == TracesColumn)
-            return count;
-        if (role == IsGroupRole)
-            return true;
-        if (role == SourceKindRole)
-            return static_cast<int>(g.kind);
-        return {};
-    }
-    const Group &g = m_groups[static_cast<size_t>(index.internalId() - 1)];
-    const Source &s = g.sources[static_cast<size_t>(index.row())];
+    const int nodeIndex = static_cast<int>(index.internalId());
+    const Node &n = m_nodes[static_cast<size_t>(nodeIndex)];
+    const bool counts = index.column() == TracesColumn;
+    const Source *s = n.type == Node::SourceItem ? &m_sources[static_cast<size_t>(n.source)] : nullptr;
     switch (role) {
     case Qt::DisplayRole:
-        return index.column() == NameColumn ? QVariant(s.name) : QVariant(QLocale().toString(s.traceCount));
-    case Qt::ToolTipRole: {
-        const QString state = m_states.value(s.id);
-        return state.isEmpty() ? s.name : s.name + u'\n' + state;
-    }
+        if (counts)
+            return QLocale().toString(countOf(nodeIndex));
+        if (n.type == Node::All)
+            return tr("All sources");
+        return n.title;
     case SortRole:
-        return index.column() == TracesColumn ? QVariant(s.traceCount) : QVariant(s.name);
+        return counts ? QVariant(countOf(nodeIndex)) : QVariant(n.title);
+    case Qt::ToolTipRole: {
+        if (!s)
+            return n.type == Node::Connection ? tr("Langfuse connection %1").arg(n.title) : QVariant();
+        const QString state = m_states.value(s->id);
+        return state.isEmpty() ? s->name : s->name + u'\n' + state;
+    }
     case SourceIdRole:
-        return s.id;
+        return s ? s->id : qint64(0);
     case SourceKindRole:
-        return static_cast<int>(s.kind);
+        return n.type == Node::All ? QVariant() : QVariant(static_cast<int>(n.kind));
     case IsGroupRole:
-        return false;
+        return n.type == Node::Group || n.type == Node::Connection;
+    case IsConnectionRole:
+        return n.type == Node::Connection;
     case StateRole:
-        return m_states.value(s.id);
+        return s ? m_states.value(s->id) : QString();
+    case StateKindRole:
+        return static_cast<int>(s ? m_stateKinds.value(s->id, StateKind::Idle) : StateKind::Idle);
+    case DetailRole:
+        return s ? s->detail : QString();
     case Qt::TextAlignmentRole:
-        return index.column() == TracesColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+        return counts ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     default:
         return {};
     }
@@ -210,47 +316,50 @@ QVariant SourceListModel::headerData(int section, Qt::Orientation orientation, i
     return {};
 }
 
+void SourceListModel::collectIds(int node, QList<qint64> &ids) const
+{
+    const Node &n = m_nodes[static_cast<size_t>(node)];
+    if (n.type == Node::SourceItem) {
+        ids.append(m_sources[static_cast<size_t>(n.source)].id);
+        return;
+    }
+    for (const int child : n.children)
+        collectIds(child, ids);
+}
+
 QList<qint64> SourceListModel::sourceIdsFor(const QModelIndex &index) const
 {
+    QList<qint64> ids;
     if (!index.isValid())
-        return {};
-    if (index.internalId() == kTopLevel) {
-        if (index.row() == 0)
-            return {};
-        QList<qint64> ids;
-        for (const Source &s : m_groups[static_cast<size_t>(index.row() - 1)].sources)
-            ids.append(s.id);
         return ids;
-    }
-    return {
-        m_groups[static_cast<size_t>(index.internalId() - 1)].sources[static_cast<size_t>(index.row())].id
-    };
+    const int node = static_cast<int>(index.internalId());
+    if (m_nodes[static_cast<size_t>(node)].type != Node::All)
+        collectIds(node, ids);
+    return ids;
 }
 
 QModelIndex SourceListModel::indexForSource(qint64 sourceId) const
 {
-    for (size_t g = 0; g < m_groups.size(); ++g) {
-        for (size_t i = 0; i < m_groups[g].sources.size(); ++i) {
-            if (m_groups[g].sources[i].id == sourceId)
-                return index(static_cast<int>(i), 0, index(static_cast<int>(g) + 1, 0));
-        }
+    for (size_t i = 0; i < m_nodes.size(); ++i) {
+        const Node &n = m_nodes[i];
+        if (n.type == Node::SourceItem && m_sources[static_cast<size_t>(n.source)].id == sourceId)
+            return indexOfNode(static_cast<int>(i));
     }
     return {};
 }
 
-std::vector<Source> SourceListModel::sources() const
-{
-    std::vector<Source> all;
-    for (const Group &g : m_groups)
-        all.insert(all.end(), g.sources.begin(), g.sources.end());
-    return all;
-}
-
 void SourceListModel::setSourceState(qint64 sourceId, const QString &state)
 {
-    if (m_states.value(sourceId) == state)
+    setSourceStatus(sourceId, state, m_stateKinds.value(sourceId, StateKind::Idle));
+}
+
+void SourceListModel::setSourceStatus(qint64 sourceId, const QString &state, StateKind kind)
+{
+    if (m_states.value(sourceId) == state && m_stateKinds.value(sourceId, StateKind::Idle) == kind
+        && m_states.contains(sourceId))
         return;
     m_states.insert(sourceId, state);
+    m_stateKinds.insert(sourceId, kind);
     const QModelIndex idx = indexForSource(sourceId);
     if (idx.isValid())
         Q_EMIT dataChanged(idx, idx.siblingAtColumn(ColumnCount - 1));

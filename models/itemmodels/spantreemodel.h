@@ -59,6 +59,8 @@ public:
     /// later are matched against the same set.
     void setSearchMatches(const QSet<qint64> &rowKeys);
     int searchMatchCount() const { return m_matchCount; }
+    /// True when the node matches the current search (SearchMatchRole without an index).
+    bool isSearchMatch(int node) const { return matches(node); }
     /// The next (or previous) matching row in display order after `from`, wrapping around;
     /// from the start (or end) for an invalid index. Invalid when nothing matches.
     QModelIndex nextSearchMatch(const QModelIndex &from, bool backwards = false) const;

@@ -242,9 +242,43 @@ private Q_SLOTS:
         QCOMPARE(
             local.data(SourceListModel::StateRole).toString(), QStringLiteral("listening on 127.0.0.1:4318"));
 
+        model.setSourceStatus(src, QStringLiteral("port in use"), SourceListModel::StateKind::Error);
+        QCOMPARE(local.data(SourceListModel::StateKindRole).toInt(), int(SourceListModel::StateKind::Error));
+
         QVERIFY(store->removeSource(file));
         QVERIFY(loaded.wait(5000));
         QCOMPARE(model.rowCount(), 2);
+    }
+
+    void langfuseProjectsSitUnderTheirConnection()
+    {
+        qint64 src = 0;
+        auto store = populated(&src, 3);
+        const qint64 a = store->ensureSource(SourceKind::Langfuse, QStringLiteral("langfuse:eu/p1"),
+            QStringLiteral("Production"),
+            QStringLiteral("{\"host\":\"https://cloud.langfuse.com\",\"projectId\":\"p1\"}"));
+        const qint64 b = store->ensureSource(SourceKind::Langfuse, QStringLiteral("langfuse:eu/p2"),
+            QStringLiteral("Staging"), QStringLiteral("{\"host\":\"https://cloud.langfuse.com\"}"));
+        const qint64 c = store->ensureSource(SourceKind::Langfuse, QStringLiteral("langfuse:self/p9"),
+            QStringLiteral("Dev"), QStringLiteral("{\"connectionName\":\"Self-hosted\"}"));
+        SourceListModel model(store.get());
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QSignalSpy loaded(&model, &SourceListModel::loaded);
+        model.reload();
+        QVERIFY(loaded.wait(5000));
+        const QModelIndex production = model.indexForSource(a);
+        const QModelIndex eu = production.parent();
+        QVERIFY(eu.data(SourceListModel::IsConnectionRole).toBool());
+        QCOMPARE(eu.data().toString(), QStringLiteral("cloud.langfuse.com"));
+        QCOMPARE(model.rowCount(eu), 2);
+        QCOMPARE(model.sourceIdsFor(eu), (QList<qint64> { a, b }));
+        QCOMPARE(model.indexForSource(c).parent().data().toString(), QStringLiteral("Self-hosted"));
+        const QModelIndex langfuse = eu.parent();
+        QCOMPARE(langfuse.data().toString(), QStringLiteral("Langfuse"));
+        QCOMPARE(model.sourceIdsFor(langfuse).size(), 3);
+        QCOMPARE(SourceListModel::connectionKeyOf(
+                     Source { 0, SourceKind::Langfuse, QStringLiteral("langfuse:x/y"), {}, {}, 0, 0 }),
+            QStringLiteral("x"));
     }
 };
 

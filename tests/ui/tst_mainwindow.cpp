@@ -1,5 +1,7 @@
-// GUI smoke test: the main window on demo data, offscreen. Saves screenshots under the build
-// directory (test-output/) and checks that layout state survives a restart.
+// The main window on demo data, offscreen: the pages and the trace view together, the sources
+// sidebar (Langfuse connections and per-source state), light and dark palettes, and layout state
+// surviving a restart. Saves screenshots under the build directory (test-output/).
+#include "demo/demogenerator.h"
 #include "demo/demoloader.h"
 #include "itemmodels/modelroles.h"
 #include "itemmodels/sessionlistmodel.h"
@@ -8,11 +10,16 @@
 #include "itemmodels/tracelistmodel.h"
 #include "mainwindow.h"
 #include "observationdetailview.h"
+#include "sessionconversationview.h"
 #include "sessionspage.h"
 #include "sourcessidebar.h"
+#include "spantreeview.h"
 #include "store/tracestore.h"
+#include "theme.h"
+#include "timelineview.h"
 #include "tracespage.h"
 #include "traceview.h"
+#include "uitestutil.h"
 
 #include <QApplication>
 #include <QDir>
@@ -23,7 +30,6 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
-#include <QTest>
 #include <QTreeView>
 
 using namespace tg;
@@ -34,15 +40,8 @@ class TestMainWindow : public QObject
 
     QTemporaryDir m_dir;
     std::unique_ptr<TraceStore> m_store;
-
-    static void saveScreenshot(QWidget &widget, const QString &name)
-    {
-        const QString dir
-            = qEnvironmentVariable("TRACEGLASS_TEST_OUTPUT_DIR", QStringLiteral(TRACEGLASS_TEST_OUTPUT_DIR));
-        QDir().mkpath(dir);
-        const QString path = dir + u'/' + name;
-        QVERIFY2(widget.grab().save(path), qPrintable(path));
-    }
+    qint64 m_localSource = 0;
+    qint64 m_langfuseSource = 0;
 
 private Q_SLOTS:
     void initTestCase()
@@ -50,16 +49,35 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         QStandardPaths::setTestModeEnabled(true);
         QSettings().clear();
-        StoreOptions options;
-        options.path = m_dir.filePath(QStringLiteral("gui.db"));
-        QString error;
-        m_store = TraceStore::open(options, &error);
-        QVERIFY2(m_store, qPrintable(error));
+        m_store = uitest::openStore(m_dir.filePath(QStringLiteral("gui.db")));
         DemoOptions demo;
         demo.traceCount = 150;
         demo.sessions = 25;
         demo.startNs = 1'790'000'000'000'000'000LL;
+        QString error;
         QVERIFY(loadDemoData(*m_store, demo, {}, &error) > 0);
+        // A receiver source and two Langfuse projects on one connection, with data of their own.
+        m_localSource = m_store->ensureSource(
+            SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local receiver"));
+        m_langfuseSource = m_store->ensureSource(SourceKind::Langfuse,
+            QStringLiteral("langfuse:cloud-eu/prod"), QStringLiteral("production"),
+            QStringLiteral("{\"host\":\"https://cloud.langfuse.com\",\"projectId\":\"prod\"}"));
+        m_store->ensureSource(SourceKind::Langfuse, QStringLiteral("langfuse:cloud-eu/staging"),
+            QStringLiteral("staging"),
+            QStringLiteral("{\"host\":\"https://cloud.langfuse.com\",\"projectId\":\"staging\"}"));
+        for (const qint64 source : { m_localSource, m_langfuseSource }) {
+            DemoOptions more;
+            more.seed = static_cast<quint64>(source) * 7;
+            more.traceCount = 12;
+            more.sessions = 2;
+            more.sourceId = source;
+            more.startNs = 1'790'400'000'000'000'000LL;
+            DemoGenerator generator(more);
+            generator.generate([this](WriteBatch &&batch) {
+                uitest::submit(*m_store, std::move(batch));
+                return true;
+            });
+        }
     }
 
     void opensOnDemoData()
@@ -70,7 +88,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         TraceListModel *traces = window.tracesPage()->model();
         QTRY_VERIFY_WITH_TIMEOUT(traces->rowCount() > 100, 10000);
-        QTRY_VERIFY(window.sidebar()->model()->rowCount() >= 2);
+        QTRY_VERIFY(window.sidebar()->model()->rowCount() >= 4);
 
         // Open a trace with errors so the tree and detail have something to show.
         int row = 0;
@@ -84,9 +102,10 @@ private Q_SLOTS:
         }
         QSignalSpy loaded(window.traceView(), &TraceView::traceLoaded);
         window.tracesPage()->view()->setCurrentIndex(traces->index(row, TraceListModel::NameColumn));
-        QVERIFY(loaded.wait(10000) || loaded.count() > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            window.traceView()->traceRk(), traces->index(row, 0).data(RowKeyRole).toLongLong(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.traceView()->model()->rowCount() > 0, 10000);
         SpanTreeModel *tree = window.traceView()->model();
-        QVERIFY(tree->rowCount() > 0);
         const QModelIndex generation = tree->mostExpensiveGeneration();
         QVERIFY(generation.isValid());
         window.traceView()->tree()->setCurrentIndex(generation);
@@ -94,19 +113,75 @@ private Q_SLOTS:
             window.traceView()->detail()->plainText().contains(QStringLiteral("GENERATION")), 5000);
         QVERIFY(window.traceView()->detail()->plainText().contains(QStringLiteral("Input")));
         QTest::qWait(200);
-        saveScreenshot(window, QStringLiteral("mainwindow-traces.png"));
+        QVERIFY(uitest::saveScreenshot(window, QStringLiteral("mainwindow-traces.png")));
 
         window.pages()->setCurrentWidget(window.sessionsPage());
         QTRY_VERIFY_WITH_TIMEOUT(window.sessionsPage()->model()->rowCount() > 10, 10000);
-        QTest::qWait(100);
-        saveScreenshot(window, QStringLiteral("mainwindow-sessions.png"));
-
-        // Opening a session shows its traces only.
+        // Enter on a session reads it as a conversation.
         const QModelIndex session = window.sessionsPage()->model()->index(0, 0);
-        const int sessionTraces = window.sessionsPage()->model()->index(0, 5).data().toInt();
+        const int sessionTraces
+            = window.sessionsPage()->model()->index(0, SessionListModel::TracesColumn).data(SortRole).toInt();
+        QSignalSpy conversation(window.sessionsPage()->conversation(), &SessionConversationView::loaded);
+        window.sessionsPage()->view()->setCurrentIndex(session);
         emit window.sessionsPage()->view()->activated(session);
-        QTRY_COMPARE(window.pages()->currentWidget(), window.tracesPage());
-        QTRY_COMPARE_WITH_TIMEOUT(traces->rowCount(), sessionTraces, 10000);
+        QVERIFY(conversation.wait(10000));
+        QCOMPARE(window.sessionsPage()->conversation()->turns().size(), size_t(sessionTraces));
+        QTest::qWait(100);
+        QVERIFY(uitest::saveScreenshot(window, QStringLiteral("mainwindow-sessions.png")));
+    }
+
+    void sidebarShowsConnectionsAndStates()
+    {
+        MainWindow window(m_store.get());
+        window.resize(1440, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        SourceListModel *sources = window.sidebar()->model();
+        QTRY_VERIFY_WITH_TIMEOUT(sources->indexForSource(m_langfuseSource).isValid(), 10000);
+        sources->setSourceStatus(
+            m_localSource, QStringLiteral("listening on 127.0.0.1:4318"), SourceListModel::StateKind::Active);
+        sources->setSourceStatus(
+            m_langfuseSource, QStringLiteral("synced 2 min ago"), SourceListModel::StateKind::Idle);
+        const QModelIndex production = sources->indexForSource(m_langfuseSource);
+        const QModelIndex connection = production.parent();
+        QVERIFY(connection.data(SourceListModel::IsConnectionRole).toBool());
+        QCOMPARE(connection.data().toString(), QStringLiteral("cloud.langfuse.com"));
+        // Choosing the connection shows both of its projects' traces; the receiver only its own.
+        window.sidebar()->view()->setCurrentIndex(connection);
+        QTRY_COMPARE(window.tracesPage()->appliedFilter().sourceIds.size(), 2);
+        window.sidebar()->selectSource(m_localSource);
+        QTRY_COMPARE(window.tracesPage()->appliedFilter().sourceIds, QList<qint64> { m_localSource });
+        QTRY_COMPARE_WITH_TIMEOUT(window.tracesPage()->model()->rowCount(), 12, 10000);
+        for (int r = 0; r < 12; ++r)
+            QCOMPARE(window.tracesPage()->model()->index(r, TraceListModel::SourceColumn).data().toString(),
+                QStringLiteral("Local receiver"));
+        QTRY_VERIFY_WITH_TIMEOUT(window.traceView()->model()->rowCount() > 0, 10000);
+        QTest::qWait(200);
+        QVERIFY(uitest::saveScreenshot(window, QStringLiteral("mainwindow-sources.png")));
+    }
+
+    void followsTheDarkPalette()
+    {
+        theme::apply(theme::Scheme::Dark);
+        QVERIFY(theme::isDark(QApplication::palette()));
+        {
+            MainWindow window(m_store.get());
+            window.resize(1440, 900);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QTRY_VERIFY_WITH_TIMEOUT(window.traceView()->model()->rowCount() > 0, 10000);
+            window.traceView()->tree()->expandAll();
+            const QModelIndex generation = window.traceView()->model()->mostExpensiveGeneration();
+            if (generation.isValid())
+                window.traceView()->tree()->reveal(generation);
+            QTest::qWait(400);
+            // The chosen scheme is remembered.
+            QCOMPARE(theme::saved(), theme::Scheme::Dark);
+            QVERIFY(theme::isDark(window.palette()));
+            QVERIFY(uitest::saveScreenshot(window, QStringLiteral("mainwindow-dark.png")));
+        }
+        theme::apply(theme::Scheme::System);
+        QVERIFY(!theme::isDark(QApplication::palette()));
     }
 
     void restoresLayout()
@@ -121,7 +196,10 @@ private Q_SLOTS:
             QVERIFY(splitter);
             splitter->setSizes({ 200, 500 });
             window.tracesPage()->view()->setColumnWidth(TraceListModel::NameColumn, 333);
+            window.traceView()->setTimelineVisible(false);
+            window.traceView()->treeSplitter()->setSizes({ 400, 0 });
             window.pages()->setCurrentIndex(1);
+            window.tracesPage()->setQuery(QStringLiteral("env:production"));
             sizes = splitter->sizes();
             window.close();
         }
@@ -132,6 +210,10 @@ private Q_SLOTS:
         QCOMPARE(again.findChild<QSplitter *>(QStringLiteral("contentSplitter"))->sizes(), sizes);
         QCOMPARE(again.tracesPage()->view()->columnWidth(TraceListModel::NameColumn), 333);
         QCOMPARE(again.pages()->currentIndex(), 1);
+        QVERIFY(!again.traceView()->isTimelineVisible());
+        QCOMPARE(again.tracesPage()->query(), QStringLiteral("env:production"));
+        again.traceView()->setTimelineVisible(true);
+        again.tracesPage()->setQuery(QString());
     }
 
     void cleanupTestCase()

@@ -16,6 +16,7 @@
 #include "receiver/tracereceiver.h"
 #include "store/tracestore.h"
 #include "tracespage.h"
+#include "spantreeview.h"
 #include "traceview.h"
 
 #include <QApplication>
