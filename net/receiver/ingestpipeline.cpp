@@ -5,6 +5,8 @@
 #include "redaction.h"
 #include "store/tracestore.h"
 
+#include <QSet>
+
 namespace tg {
 
 IngestPipeline::IngestPipeline(TraceStore *store)
@@ -48,11 +50,29 @@ void IngestPipeline::ingestTraces(
         });
 }
 
+namespace {
+
+/// Records in a batch, counting an id once: a Langfuse batch carries a create and its updates as
+/// separate records of the same observation.
+template<typename Records>
+qint64 distinctCount(const Records &records)
+{
+    if (records.size() < 2)
+        return static_cast<qint64>(records.size());
+    QSet<QString> ids;
+    ids.reserve(static_cast<qsizetype>(records.size()));
+    for (const auto &record : records)
+        ids.insert(record.id);
+    return ids.size();
+}
+
+} // namespace
+
 void IngestPipeline::ingestBatch(WriteBatch batch, qint64 rejected, const QString &protocol, qint64 bytes,
     Clock::time_point received, Done done)
 {
-    const qint64 spans = static_cast<qint64>(batch.observations.size());
-    const qint64 traces = static_cast<qint64>(batch.traces.size());
+    const qint64 spans = distinctCount(batch.observations);
+    const qint64 traces = distinctCount(batch.traces);
     if (batch.isEmpty()) {
         m_spansRejected += rejected;
         done(IngestOutcome { IngestOutcome::Kind::Stored, 0, rejected, {} });

@@ -291,6 +291,18 @@ private Q_SLOTS:
         const auto trace = reader->traceById(m_receiver->sourceId(), QStringLiteral("lf-trace-1"));
         QVERIFY(trace);
         QCOMPARE(trace->observationCount, 1);
+
+        // A create and its update are one observation in the counts.
+        const qint64 acceptedBefore = m_receiver->stats().spansAccepted;
+        const QByteArray pair = R"({"batch":[
+            {"id":"e4","type":"span-create","timestamp":"2026-11-24T10:00:01.000Z","body":{"id":"lf-span-2","traceId":"lf-trace-1","name":"step"}},
+            {"id":"e5","type":"span-update","timestamp":"2026-11-24T10:00:02.000Z","body":{"id":"lf-span-2","traceId":"lf-trace-1","endTime":"2026-11-24T10:00:02.000Z"}}
+        ]})";
+        r = request(m_port, "POST", "/api/public/ingestion", pair, { { "Content-Type", "application/json" } });
+        QCOMPARE(r.status, 207);
+        QTRY_COMPARE(m_receiver->stats().spansAccepted, acceptedBefore + 1);
+        QCOMPARE(reader->traceById(m_receiver->sourceId(), QStringLiteral("lf-trace-1"))->observationCount, 2);
+
         r = request(m_port, "POST", "/api/public/ingestion", R"({"notabatch":1})",
             { { "Content-Type", "application/json" } });
         QCOMPARE(r.status, 400);

@@ -222,27 +222,33 @@ void ChartsPage::buildControls()
     m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_notice->setContentsMargins(8, 2, 8, 6);
 
-    auto *top = new QHBoxLayout;
-    top->setContentsMargins(8, 8, 8, 0);
-    top->setSpacing(6);
-    top->addWidget(m_sources);
-    top->addWidget(m_range);
-    top->addWidget(m_from);
-    top->addWidget(m_to);
-    top->addWidget(m_granularity);
-    top->addWidget(m_zone);
-    top->addSpacing(12);
-    top->addWidget(m_measure);
-    top->addWidget(m_variant);
-    top->addWidget(m_groupBy);
-    top->addWidget(m_style);
-    top->addStretch(1);
-    top->addWidget(m_refresh);
-    top->addWidget(m_export);
+    // Two rows (what is measured; where and when) so the page fits beside the sidebar on a
+    // laptop screen.
+    auto *what = new QHBoxLayout;
+    what->setContentsMargins(8, 8, 8, 0);
+    what->setSpacing(6);
+    what->addWidget(m_measure);
+    what->addWidget(m_variant);
+    what->addWidget(m_groupBy);
+    what->addWidget(m_style);
+    what->addStretch(1);
+    what->addWidget(m_refresh);
+    what->addWidget(m_export);
+    auto *when = new QHBoxLayout;
+    when->setContentsMargins(8, 0, 8, 0);
+    when->setSpacing(6);
+    when->addWidget(m_sources);
+    when->addWidget(m_range);
+    when->addWidget(m_from);
+    when->addWidget(m_to);
+    when->addWidget(m_granularity);
+    when->addWidget(m_zone);
+    when->addStretch(1);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(4);
-    layout->addLayout(top);
+    layout->addLayout(what);
+    layout->addLayout(when);
     layout->addWidget(m_chart, 1);
     layout->addWidget(m_notice);
 }
