@@ -181,7 +181,25 @@ void Statement::bind(int index, const QString &value)
         sqlite3_bind_null(m_stmt, index);
         return;
     }
-    sqlite3_bind_text16(m_stmt, index, value.utf16(), static_cast<int>(value.size() * 2), SQLITE_TRANSIENT);
+    // Binding UTF-8 spares SQLite its own UTF-16 translation (a byte loop and an allocation per
+    // value at step time); most values are short ASCII, copied here without an allocation.
+    const qsizetype size = value.size();
+    constexpr qsizetype kStackChars = 256;
+    if (size <= kStackChars) {
+        char ascii[kStackChars];
+        const QChar *chars = value.constData();
+        qsizetype i = 0;
+        while (i < size && chars[i].unicode() < 0x80) {
+            ascii[i] = static_cast<char>(chars[i].unicode());
+            ++i;
+        }
+        if (i == size) {
+            sqlite3_bind_text(m_stmt, index, ascii, static_cast<int>(size), SQLITE_TRANSIENT);
+            return;
+        }
+    }
+    const QByteArray utf8 = value.toUtf8();
+    sqlite3_bind_text(m_stmt, index, utf8.constData(), static_cast<int>(utf8.size()), SQLITE_TRANSIENT);
 }
 
 void Statement::bindText(int index, const QByteArray &utf8)

@@ -54,8 +54,7 @@ namespace {
 
 /// Records in a batch, counting an id once: a Langfuse batch carries a create and its updates as
 /// separate records of the same observation.
-template<typename Records>
-qint64 distinctCount(const Records &records)
+template<typename Records> qint64 distinctCount(const Records &records)
 {
     if (records.size() < 2)
         return static_cast<qint64>(records.size());

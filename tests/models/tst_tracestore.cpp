@@ -186,6 +186,44 @@ private Q_SLOTS:
         QCOMPARE(reader->traces(byAgent, 0, 10).size(), size_t(1));
     }
 
+    void textFieldsRoundTripInAnyScript()
+    {
+        // Text is bound as UTF-8 (ASCII without an allocation): every script, empty strings and
+        // values past the short-string buffer must come back unchanged.
+        auto store = openStore();
+        const qint64 src = store->ensureSource(
+            SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local"));
+        const QStringList names = { QStringLiteral("plain-ascii"), QString::fromUtf8("résumé-ñ"),
+            QString::fromUtf8("工具调用 🚀 emoji"), QString(300, QLatin1Char('x')),
+            QString(255, QLatin1Char('a')) + QString::fromUtf8("é"),
+            QString::fromUtf8("ü") + QString(400, QLatin1Char('b')), QString(QLatin1String("")) };
+        WriteBatch batch;
+        batch.sourceId = src;
+        for (int i = 0; i < names.size(); ++i) {
+            const QString id = QStringLiteral("%1").arg(i + 1, 32, 10, QLatin1Char('0'));
+            TraceRecord t = trace(id, names[i]);
+            t.userId = names[i];
+            batch.traces.push_back(t);
+            ObservationRecord o
+                = observation(QStringLiteral("%1").arg(i + 1, 16, 10, QLatin1Char('0')), id, {}, 0, 1);
+            o.name = names[i];
+            o.model = names[i];
+            batch.observations.push_back(o);
+        }
+        QVERIFY(submitAndWait(*store, batch));
+        auto reader = store->reader();
+        for (int i = 0; i < names.size(); ++i) {
+            const auto row
+                = reader->traceById(src, QStringLiteral("%1").arg(i + 1, 32, 10, QLatin1Char('0')));
+            QVERIFY(row);
+            QCOMPARE(row->userId, names[i]);
+            const auto observations = reader->observations(row->rk);
+            QCOMPARE(observations.size(), size_t(1));
+            QCOMPARE(observations[0].name, names[i]);
+            QCOMPARE(observations[0].model, names[i]);
+        }
+    }
+
     void upsertMergesFieldsMetadataAndTotals()
     {
         auto store = openStore();
