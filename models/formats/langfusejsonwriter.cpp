@@ -1,7 +1,9 @@
 #include "langfusejsonwriter.h"
 
 #include "formats/isotime.h"
+#include "mapping/flatjson.h"
 #include "mapping/jsontext.h"
+#include "mapping/langfusejsonfields.h"
 
 namespace tg {
 
@@ -50,6 +52,19 @@ void number(QByteArray &out, const char *name, std::optional<double> value, bool
     out.append(value ? JsonText::number(*value) : QByteArray("null"));
 }
 
+// Langfuse's modelParameters hold strings, numbers and booleans; nested values are JSON strings.
+QByteArray langfuseModelParameters(const QByteArray &text)
+{
+    if (text.isEmpty())
+        return text;
+    FlatJson doc;
+    QByteArray out;
+    if (!doc.parse(text)
+        || !langfusejson::modelParametersText(doc.root(), langfusejson::Strictness::Lenient, out, nullptr))
+        return text;
+    return out.isEmpty() ? text : out;
+}
+
 } // namespace
 
 void LangfuseJsonWriter::appendObservation(QByteArray &out, const ObservationRecord &o)
@@ -64,7 +79,7 @@ void LangfuseJsonWriter::appendObservation(QByteArray &out, const ObservationRec
     time(out, "endTime", o.endNs, first);
     time(out, "completionStartTime", o.completionStartNs, first);
     string(out, "model", o.model, first);
-    raw(out, "modelParameters", o.modelParameters, first);
+    raw(out, "modelParameters", langfuseModelParameters(o.modelParameters), first);
     raw(out, "input", o.input, first);
     raw(out, "output", o.output, first);
     raw(out, "metadata", o.metadata, first);
