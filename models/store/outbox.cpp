@@ -73,38 +73,45 @@ SubmitStatus Outbox::enqueue(
         std::move(done));
 }
 
-SubmitStatus Outbox::enqueueChanges(const QList<qint64> &traceRks, qint64 seq, CommitCallback done)
+SubmitStatus Outbox::enqueueChanges(
+    const QList<qint64> &traceRks, qint64 seq, const QString &target, CommitCallback done)
 {
     const qint64 now = nowNs();
     return m_store->submitTask(
-        [traceRks, seq, now](sql::Database &db, QString *error) {
+        [traceRks, seq, now, target](sql::Database &db, QString *error) {
             QByteArray sql = "INSERT INTO outbox(target, trace_rk, due_seq, sent_seq, created_ns) "
                              "SELECT r.target, t.rk, t.seq, 0, ?2 FROM traces t JOIN forward_rules r "
-                             "ON r.source_id = t.source_id WHERE t.rk = ?1";
+                             "ON r.source_id = t.source_id WHERE t.rk = ?1 AND (?3 = '' OR r.target = ?3)";
             sql += kUpsertTail;
             sql += " WHERE excluded.due_seq > outbox.due_seq";
             sql::Statement st(db, sql.constData());
+            const QString filter = target.isNull() ? QStringLiteral("") : target;
             for (const qint64 rk : traceRks) {
                 st.bind(1, rk);
                 st.bind(2, now);
+                st.bind(3, filter);
                 if (!run(st, db, error))
                     return false;
             }
-            sql::Statement scanned(db, "UPDATE forward_rules SET scanned_seq = max(scanned_seq, ?1)");
+            sql::Statement scanned(
+                db, "UPDATE forward_rules SET scanned_seq = max(scanned_seq, ?1) WHERE ?2 = '' OR target = ?2");
             scanned.bind(1, seq);
+            scanned.bind(2, filter);
             return run(scanned, db, error);
         },
         std::move(done));
 }
 
-SubmitStatus Outbox::catchUp(CommitCallback done)
+SubmitStatus Outbox::catchUp(const QString &target, CommitCallback done)
 {
     const qint64 now = nowNs();
     return m_store->submitTask(
-        [now](sql::Database &db, QString *error) {
+        [now, target](sql::Database &db, QString *error) {
             std::vector<ForwardRule> rules;
             {
-                sql::Statement st(db, "SELECT source_id, target, scanned_seq FROM forward_rules");
+                sql::Statement st(
+                    db, "SELECT source_id, target, scanned_seq FROM forward_rules WHERE ?1 = '' OR target = ?1");
+                st.bind(1, target.isNull() ? QStringLiteral("") : target);
                 while (st.step())
                     rules.push_back(ForwardRule { st.columnInt(0), st.columnText(1), st.columnInt(2) });
             }

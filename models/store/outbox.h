@@ -66,10 +66,13 @@ public:
     /// changed since the last accepted send. Failed items are reset.
     SubmitStatus enqueue(const QString &target, const QList<qint64> &traceRks, bool resendAll = false,
         CommitCallback done = {});
-    /// Queues changed traces for every rule whose source owns them; records `seq` as scanned.
-    SubmitStatus enqueueChanges(const QList<qint64> &traceRks, qint64 seq, CommitCallback done = {});
-    /// Queues every trace changed after each rule's scannedSeq (what arrived while nobody watched).
-    SubmitStatus catchUp(CommitCallback done = {});
+    /// Queues changed traces for every rule whose source owns them (only `target`'s rules when
+    /// given); records `seq` as scanned for those rules.
+    SubmitStatus enqueueChanges(
+        const QList<qint64> &traceRks, qint64 seq, const QString &target = {}, CommitCallback done = {});
+    /// Queues every trace changed after each rule's scannedSeq (what arrived while nobody watched);
+    /// only `target`'s rules when given.
+    SubmitStatus catchUp(const QString &target = {}, CommitCallback done = {});
 
     /// The target accepted these traces up to the given commit sequences.
     SubmitStatus markSent(const QString &target, const std::vector<std::pair<qint64, qint64>> &sentSeqs,
