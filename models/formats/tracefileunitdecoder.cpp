@@ -32,6 +32,23 @@ FileProblem problemAt(qint64 offset, qint64 line, const QString &message)
     return problem;
 }
 
+// A JSON error inside one line ("invalid JSON at line 1, column 12 (byte 11): why") is located in
+// the file instead: the line's column and the absolute byte.
+FileProblem lineProblem(qint64 lineOffset, qint64 line, const QString &message)
+{
+    static const QRegularExpression where(
+        QStringLiteral("^(.*) at line 1, column (\\d+) \\(byte (\\d+)\\)(: .*)?$"),
+        QRegularExpression::DotMatchesEverythingOption);
+    FileProblem problem = problemAt(lineOffset, line, message);
+    const QRegularExpressionMatch match = where.match(message);
+    if (match.hasMatch()) {
+        problem.column = match.captured(2).toLongLong();
+        problem.offset = lineOffset + match.captured(3).toLongLong();
+        problem.message = match.captured(1) + match.captured(4);
+    }
+    return problem;
+}
+
 void takeMapping(FileUnitResult &out, OtlpMappingResult &&mapped)
 {
     out.spans += mapped.acceptedSpans + mapped.rejectedSpans;
@@ -76,7 +93,7 @@ void decodeOtlpJsonLines(const FileUnit &unit, FileUnitResult &out)
             continue;
         const OtlpDecodeResult decoded = OtlpDecoder::decodeTraceRequest(text, OtlpContentKind::Json);
         if (!decoded.ok()) {
-            out.problems.push_back(problemAt(offset, thisLine, decoded.error));
+            out.problems.push_back(lineProblem(offset, thisLine, decoded.error));
             continue;
         }
         OtlpMappingResult mapped = OtlpFileMapper::map(decoded.request);
