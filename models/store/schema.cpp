@@ -179,7 +179,37 @@ INSERT INTO sessions(source_id, id, first_ns, last_ns, trace_count, user_id, tot
     FROM traces WHERE session_id IS NOT NULL GROUP BY source_id, session_id;
 )sql";
 
-constexpr std::array<const char *, 2> kMigrations { kMigration1, kMigration2 };
+// The forwarder's outbox: which traces still have changes a forward target (a Langfuse
+// connection) has not accepted. A row stays after the trace is sent (due_seq == sent_seq), so a
+// later change sends only what changed since. Rules say which sources are forwarded as data
+// arrives; scanned_seq is how far the store's commits were looked at for them, so changes that
+// came in while the app was closed are caught up on the next start.
+constexpr const char *kMigration3 = R"sql(
+CREATE TABLE outbox(
+    target TEXT NOT NULL,
+    trace_rk INTEGER NOT NULL,
+    due_seq INTEGER NOT NULL,
+    sent_seq INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_try_ns INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    created_ns INTEGER NOT NULL,
+    PRIMARY KEY(target, trace_rk)
+) WITHOUT ROWID;
+CREATE INDEX outbox_due ON outbox(target, next_try_ns) WHERE due_seq > sent_seq AND failed = 0;
+CREATE INDEX outbox_failed ON outbox(target) WHERE failed = 1;
+
+CREATE TABLE forward_rules(
+    source_id INTEGER NOT NULL,
+    target TEXT NOT NULL,
+    scanned_seq INTEGER NOT NULL DEFAULT 0,
+    created_ns INTEGER NOT NULL,
+    PRIMARY KEY(source_id, target)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<const char *, 3> kMigrations { kMigration1, kMigration2, kMigration3 };
 
 } // namespace
 

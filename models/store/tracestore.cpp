@@ -209,11 +209,13 @@ bool TraceStore::removeSource(qint64 sourceId, QString *error)
                 "?1)",
                 "DELETE FROM observations WHERE trace_rk IN (SELECT rk FROM traces WHERE source_id = ?1)",
                 "DELETE FROM trace_tags WHERE trace_rk IN (SELECT rk FROM traces WHERE source_id = ?1)",
+                "DELETE FROM outbox WHERE trace_rk IN (SELECT rk FROM traces WHERE source_id = ?1)",
                 "DELETE FROM traces WHERE source_id = ?1",
                 "DELETE FROM trace_names WHERE source_id = ?1",
                 "DELETE FROM scores WHERE source_id = ?1",
                 "DELETE FROM sessions WHERE source_id = ?1",
                 "DELETE FROM sync_state WHERE source_id = ?1",
+                "DELETE FROM forward_rules WHERE source_id = ?1",
                 "DELETE FROM sources WHERE id = ?1",
             };
             for (const char *sql : statements) {
@@ -301,6 +303,20 @@ bool TraceStore::setSyncState(qint64 sourceId, const QString &key, const QString
             return true;
         },
         nullptr);
+}
+
+SubmitStatus TraceStore::submitTask(StoreTask task, CommitCallback onCommitted)
+{
+    WriteTask write;
+    write.function
+        = [task = std::move(task)](WriteContext &ctx, QString *error) { return task(ctx.db(), error); };
+    write.done = std::move(onCommitted);
+    return m_writer->enqueue(std::move(write));
+}
+
+bool TraceStore::runTask(const StoreTask &task, QString *error)
+{
+    return runSync([&task](WriteContext &ctx, QString *err) { return task(ctx.db(), err); }, error);
 }
 
 ReaderLease TraceStore::reader() const

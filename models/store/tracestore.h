@@ -18,6 +18,14 @@ class StoreWriter;
 class FullTextIndexer;
 class ReaderPool;
 
+namespace sql {
+class Database;
+}
+
+/// A task for the writer thread on its connection, inside the open transaction; return false (with
+/// a message) to roll back this task alone.
+using StoreTask = std::function<bool(sql::Database &db, QString *error)>;
+
 struct StoreOptions
 {
     QString path; ///< main database file; the full-text index sits beside it
@@ -75,6 +83,12 @@ public:
     /// Deletes traces (by row key) with their observations and payloads.
     bool deleteTraces(const QList<qint64> &traceRks, QString *error = nullptr);
     bool setSyncState(qint64 sourceId, const QString &key, const QString &value);
+
+    /// Queues a task for the writer thread, committed with the next group (for small tables kept
+    /// beside the traces, such as the forwarder's outbox); `onCommitted` as for submit().
+    SubmitStatus submitTask(StoreTask task, CommitCallback onCommitted = {});
+    /// Runs a task on the writer thread and waits for its commit.
+    bool runTask(const StoreTask &task, QString *error = nullptr);
 
     /// A read connection for the calling thread; return it by destroying the lease.
     ReaderLease reader() const;
