@@ -17,6 +17,8 @@
 #include "timelineminimap.h"
 #include "timelineview.h"
 
+#include <algorithm>
+
 #include <QAction>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -89,6 +91,7 @@ TraceView::TraceView(TraceStore *store, QWidget *parent)
     , m_minimap(nullptr)
     , m_detail(new ObservationDetailView(m_splitter))
     , m_liveTimer(new QTimer(this))
+    , m_detailRefresh(new QTimer(this))
     , m_searchDebounce(new QTimer(this))
 {
     setObjectName(QStringLiteral("traceView"));
@@ -179,6 +182,9 @@ TraceView::TraceView(TraceStore *store, QWidget *parent)
     m_searchDebounce->setSingleShot(true);
     m_searchDebounce->setInterval(180);
     connect(m_liveTimer, &QTimer::timeout, this, &TraceView::fetchLiveChanges);
+    m_detailRefresh->setSingleShot(true);
+    m_detailRefresh->setInterval(1500);
+    connect(m_detailRefresh, &QTimer::timeout, this, &TraceView::showCurrent);
     connect(m_searchDebounce, &QTimer::timeout, this, [this] { search(m_searchEdit->text()); });
     connect(m_searchEdit, &QLineEdit::textEdited, m_searchDebounce, qOverload<>(&QTimer::start));
     connect(m_searchEdit, &QLineEdit::textChanged, this, [this](const QString &text) {
@@ -303,6 +309,7 @@ void TraceView::openTrace(qint64 traceRk)
     m_traceRk = traceRk;
     m_seenSeq = 0;
     m_liveTimer->stop();
+    m_detailRefresh->stop();
     m_contentMatches.clear();
     m_traceMatches = false;
     if (traceRk == 0) {
@@ -403,12 +410,24 @@ void TraceView::fetchLiveChanges()
                 if (!m_searchText.isEmpty())
                     applyMatches(m_contentMatches, true); // new rows may match by name
             }
+            // The detail shows totals of the trace (or the fields of one observation): refresh it
+            // when what it shows changed, e.g. a synced trace whose observations just arrived.
+            const qint64 shownRk = m_tree->currentIndex().data(RowKeyRole).toLongLong();
+            const bool shownChanged = shownRk == 0
+                ? changes.row.has_value()
+                : std::any_of(changes.rows.begin(), changes.rows.end(),
+                      [shownRk](const ObservationRow &r) { return r.rk == shownRk; });
+            if (shownChanged && !m_detailRefresh->isActive()) {
+                const qint64 loadedAgo = m_sinceDetail.isValid() ? m_sinceDetail.elapsed() : 1500;
+                m_detailRefresh->start(static_cast<int>(std::max<qint64>(0, 1500 - loadedAgo)));
+            }
         });
 }
 
 void TraceView::showCurrent()
 {
     const quint64 generation = ++m_detailGeneration;
+    m_sinceDetail.restart();
     const QModelIndex current = m_tree->currentIndex();
     const qint64 observationRk = current.isValid() ? current.data(RowKeyRole).toLongLong() : 0;
     const qint64 traceRk = m_traceRk;

@@ -3,6 +3,7 @@
 #include "domain/rows.h"
 #include "store/storechange.h"
 
+#include <QElapsedTimer>
 #include <QSet>
 #include <QWidget>
 
@@ -136,6 +137,8 @@ private:
     TimelineMinimap *m_minimap;
     ObservationDetailView *m_detail;
     QTimer *m_liveTimer;
+    QTimer *m_detailRefresh; ///< live changes refresh the shown detail at most every 1.5 s
+    QElapsedTimer m_sinceDetail; ///< since the detail was last loaded
     QTimer *m_searchDebounce;
     Actions m_actions;
     std::optional<TraceRow> m_row;

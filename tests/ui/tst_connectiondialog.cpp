@@ -13,6 +13,7 @@
 #include "langfuse/langfusesyncmanager.h"
 #include "langfuse/remotetracefetcher.h"
 #include "mainwindow.h"
+#include "observationdetailview.h"
 #include "sourcessidebar.h"
 #include "store/tracestore.h"
 #include "tracespage.h"
@@ -271,6 +272,9 @@ private slots:
         QVERIFY(!m_server->requestsTo(QStringLiteral("/api/public/v2/observations")).isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(
             traces->index(0, TraceListModel::ObservationsColumn).data().toInt(), 4, 10'000);
+        // The trace's detail catches up with the observations that just arrived.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.traceView()->detail()->plainText().contains(QStringLiteral("observations 4")), 10'000);
         auto *status = window.findChild<QLabel *>(QStringLiteral("langfuseStatus"));
         QVERIFY(status);
         QTRY_VERIFY(status->text().contains(QLatin1String("Langfuse")));
