@@ -155,6 +155,7 @@ void OtlpForwarder::reloadRules()
 {
     const std::shared_ptr<ReaderPool> pool = m_store->readerPool();
     const QString target = m_target.id;
+    const quint64 generation = ++m_rulesGeneration;
     runInBackground(
         this,
         [pool, target] {
@@ -167,7 +168,9 @@ void OtlpForwarder::reloadRules()
             }
             return sources;
         },
-        [this](QSet<qint64> sources) {
+        [this, generation](QSet<qint64> sources) {
+            if (generation != m_rulesGeneration || m_pendingRuleWrites > 0)
+                return; // may predate a rule change: a newer read follows its commit
             m_ruleSources = std::move(sources);
             emit statsChanged();
         });
@@ -210,19 +213,24 @@ void OtlpForwarder::forwardTraces(const QList<qint64> &traceRks)
 
 void OtlpForwarder::setAutoForward(qint64 sourceId, bool enabled, bool includeExisting)
 {
+    ++m_pendingRuleWrites;
     if (enabled)
         m_ruleSources.insert(sourceId);
     else
         m_ruleSources.remove(sourceId);
-    m_outbox.setRule(sourceId, m_target.id, enabled, includeExisting, onThisThread([this, includeExisting](bool) {
-        if (includeExisting) {
-            m_outbox.catchUp(m_target.id, onThisThread([this](bool) {
-                refreshStats();
-                pump();
-            }));
-        }
-        reloadRules();
-    }));
+    const SubmitStatus status = m_outbox.setRule(
+        sourceId, m_target.id, enabled, includeExisting, onThisThread([this, includeExisting](bool) {
+            --m_pendingRuleWrites;
+            if (includeExisting) {
+                m_outbox.catchUp(m_target.id, onThisThread([this](bool) {
+                    refreshStats();
+                    pump();
+                }));
+            }
+            reloadRules();
+        }));
+    if (status != SubmitStatus::Queued)
+        --m_pendingRuleWrites; // no commit callback will come
 }
 
 void OtlpForwarder::retryNow()
@@ -273,7 +281,10 @@ QString OtlpForwarder::stateText() const
         return QStringLiteral("%1: sending… %2").arg(m_target.name, queue);
     case State::Waiting: {
         const qint64 seconds = std::max<qint64>(0, (m_pausedUntilMs - nowMs() + 999) / 1000);
-        return QStringLiteral("%1: %2; retry in %3 s — %4").arg(m_target.name, m_lastError).arg(seconds).arg(queue);
+        return QStringLiteral("%1: %2; retry in %3 s — %4")
+            .arg(m_target.name, m_lastError)
+            .arg(seconds)
+            .arg(queue);
     }
     case State::AuthFailed:
         return QStringLiteral("%1: key refused (%2) — %3").arg(m_target.name, m_lastError, queue);
@@ -440,8 +451,8 @@ void OtlpForwarder::send(std::shared_ptr<Payload> payload)
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-protobuf"));
     if (m_options.gzip)
         request.setRawHeader("Content-Encoding", "gzip");
-    request.setRawHeader("Authorization",
-        "Basic " + (m_target.publicKey + u':' + m_secret).toUtf8().toBase64());
+    request.setRawHeader(
+        "Authorization", "Basic " + (m_target.publicKey + u':' + m_secret).toUtf8().toBase64());
     request.setRawHeader("x-langfuse-ingestion-version", "4");
     request.setRawHeader("User-Agent", "traceglass/" + m_options.scopeVersion.toUtf8());
     request.setTransferTimeout(m_options.requestTimeoutMs);
@@ -485,8 +496,8 @@ void OtlpForwarder::onReply(QNetworkReply *reply, std::shared_ptr<Payload> paylo
         std::optional<qint64> after;
         if (reply->hasRawHeader("Retry-After"))
             after = retryAfterMs(reply->rawHeader("Retry-After"));
-        retryLater(payload, status == 0 ? QStringLiteral("cannot reach %1 (%2)").arg(m_target.host, error) : error,
-            after);
+        retryLater(payload,
+            status == 0 ? QStringLiteral("cannot reach %1 (%2)").arg(m_target.host, error) : error, after);
         return;
     }
     if (status == 401 || status == 403) {
@@ -547,8 +558,8 @@ void OtlpForwarder::retryLater(
     } else {
         // Exponential backoff with "equal jitter": half fixed, half random.
         const int exponent = std::min(m_failures - 1, 30);
-        const qint64 ceiling
-            = std::min(m_options.maxBackoffMs, m_options.baseBackoffMs * (qint64(1) << std::min(exponent, 20)));
+        const qint64 ceiling = std::min(
+            m_options.maxBackoffMs, m_options.baseBackoffMs * (qint64(1) << std::min(exponent, 20)));
         std::uniform_int_distribution<qint64> jitter(0, std::max<qint64>(0, ceiling / 2));
         delay = ceiling / 2 + jitter(m_random);
     }
@@ -556,10 +567,11 @@ void OtlpForwarder::retryLater(
     m_pausedUntilMs = nowMs() + delay;
     setState(State::Waiting);
     m_retryTimer.start(int(std::min<qint64>(delay, std::numeric_limits<int>::max())));
-    m_outbox.markRetry(m_target.id, payload->included, m_pausedUntilMs * 1'000'000, error, onThisThread([this](bool) {
-        m_busy = false;
-        scheduleStats();
-    }));
+    m_outbox.markRetry(
+        m_target.id, payload->included, m_pausedUntilMs * 1'000'000, error, onThisThread([this](bool) {
+            m_busy = false;
+            scheduleStats();
+        }));
 }
 
 } // namespace tg

@@ -138,6 +138,8 @@ private:
     QList<qint64> m_changed;
     qint64 m_changedSeq = 0;
     QSet<qint64> m_ruleSources;
+    quint64 m_rulesGeneration = 0; ///< a newer rule read makes older ones stale
+    int m_pendingRuleWrites = 0; ///< rule reads while a rule change is uncommitted are stale
     State m_state = State::Idle;
     bool m_busy = false;
     bool m_started = false;

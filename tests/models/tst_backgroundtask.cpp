@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <memory>
+#include <thread>
 
 using namespace tg;
 
@@ -38,6 +39,20 @@ private Q_SLOTS:
             &context, [] { return std::make_unique<int>(7); },
             [&](std::unique_ptr<int> value) { got = value ? *value : -1; });
         QTRY_COMPARE(got, 7);
+    }
+
+    void callableFromAnotherThread()
+    {
+        // A store commit callback runs on the writer thread and starts work for a GUI object.
+        QObject context;
+        QThread *calledOn = nullptr;
+        std::thread caller([&] {
+            runInBackground(
+                &context, [] { return 3; }, [&](int) { calledOn = QThread::currentThread(); });
+        });
+        caller.join();
+        QTRY_VERIFY(calledOn != nullptr);
+        QCOMPARE(calledOn, QThread::currentThread());
     }
 
     void nothingArrivesOnceTheContextIsGone()
