@@ -175,7 +175,8 @@ int runExportCommand(int argc, char *argv[])
             return fail(QStringLiteral("--level takes warning or error"));
     }
 
-    auto store = cli::openStore(parser, QStringLiteral("export"), true);
+    // The search index only matters to free-text filters; without them it would only compete for CPU.
+    auto store = cli::openStore(parser, QStringLiteral("export"), !filter.text.isEmpty());
     if (!store)
         return ExitStoreUnavailable;
     auto reader = store->reader();

@@ -76,7 +76,8 @@ int runPullCommand(int argc, char *argv[])
     QString secret;
     if (parser.isSet(secretEnv)) {
         secret = qEnvironmentVariable(qPrintable(parser.value(secretEnv)));
-    } else if (target->fromEnvironment) {
+    } else if (target->fromEnvironment
+        || parser.value(connection) == QLatin1String(ForwardTargets::kEnvironmentId)) {
         secret = qEnvironmentVariable("LANGFUSE_SECRET_KEY");
     } else {
         CredentialStore credentials;

@@ -192,6 +192,22 @@ std::string spanIdBytes(const QString &id, bool *exact)
 OtlpExportBuilder::OtlpExportBuilder(OtlpExportOptions options)
     : m_options(std::move(options))
 {
+    clear();
+}
+
+OtlpExportBuilder::~OtlpExportBuilder() = default;
+
+void OtlpExportBuilder::clear()
+{
+    m_scopes.clear();
+    m_spans = 0;
+    m_bytes = 0;
+    m_request = nullptr;
+    google::protobuf::ArenaOptions options;
+    options.start_block_size = 256 * 1024;
+    options.max_block_size = 4 * 1024 * 1024;
+    m_arena = std::make_unique<google::protobuf::Arena>(options);
+    m_request = google::protobuf::Arena::CreateMessage<Request>(m_arena.get());
 }
 
 trace::ScopeSpans *OtlpExportBuilder::scopeFor(const QByteArray &resourceAttributesJson)
@@ -199,7 +215,7 @@ trace::ScopeSpans *OtlpExportBuilder::scopeFor(const QByteArray &resourceAttribu
     auto it = m_scopes.find(resourceAttributesJson);
     if (it != m_scopes.end())
         return it.value();
-    auto *resourceSpans = m_request.add_resource_spans();
+    auto *resourceSpans = m_request->add_resource_spans();
     if (!resourceAttributesJson.isEmpty()) {
         FlatJson doc;
         if (doc.parse(resourceAttributesJson) && doc.root().isObject()) {
@@ -361,11 +377,8 @@ void OtlpExportBuilder::addTrace(
 
 OtlpExportBuilder::Request OtlpExportBuilder::take()
 {
-    Request out;
-    out.Swap(&m_request);
-    m_scopes.clear();
-    m_spans = 0;
-    m_bytes = 0;
+    Request out(*m_request);
+    clear();
     return out;
 }
 

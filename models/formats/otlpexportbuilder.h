@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QString>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,9 @@ public:
     using Request = opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest;
 
     explicit OtlpExportBuilder(OtlpExportOptions options = {});
+    ~OtlpExportBuilder();
+    OtlpExportBuilder(const OtlpExportBuilder &) = delete;
+    OtlpExportBuilder &operator=(const OtlpExportBuilder &) = delete;
 
     /// Adds a trace and (some of) its observations. Without observations the trace goes out as one
     /// span marked kTraceOnly, unless `allowTraceOnly` is false (then nothing is added).
@@ -67,14 +71,21 @@ public:
     /// Protobuf size of what was added so far (cheap estimate, computed as spans go in).
     qint64 approximateBytes() const { return m_bytes; }
     bool isEmpty() const { return m_spans == 0; }
-    /// The request built so far; the builder starts over empty.
+    /// The request built so far; valid until the next addTrace() or clear().
+    const Request &request() const { return *m_request; }
+    /// Starts over empty, releasing what was built at once.
+    void clear();
+    /// A copy of the request built so far; the builder starts over empty.
     Request take();
 
 private:
     opentelemetry::proto::trace::v1::ScopeSpans *scopeFor(const QByteArray &resourceAttributesJson);
 
     OtlpExportOptions m_options;
-    Request m_request;
+    // Thousands of small messages and strings per request: an arena makes building and freeing
+    // them a few large allocations instead of one each.
+    std::unique_ptr<google::protobuf::Arena> m_arena;
+    Request *m_request = nullptr;
     QHash<QByteArray, opentelemetry::proto::trace::v1::ScopeSpans *> m_scopes;
     int m_spans = 0;
     qint64 m_bytes = 0;

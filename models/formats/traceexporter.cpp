@@ -14,6 +14,7 @@
 #include <QLocale>
 #include <QSaveFile>
 #include <QSet>
+#include <QtEndian>
 
 namespace tg {
 
@@ -169,7 +170,7 @@ ExportResult TraceExporter::write(StoreReader &reader, const ExportSelection &se
             result.error = QStringLiteral("cannot write: %1").arg(out.errorString());
         }
         result.bytes += buffer.size();
-        buffer.clear();
+        buffer.resize(0); // keeps the allocation for the next round
     };
     QElapsedTimer lastProgress;
     lastProgress.start();
@@ -252,7 +253,7 @@ ExportResult TraceExporter::write(StoreReader &reader, const ExportSelection &se
         auto emitRequest = [&] {
             if (builder.isEmpty())
                 return;
-            const OtlpExportBuilder::Request request = builder.take();
+            const OtlpExportBuilder::Request &request = builder.request();
             switch (options.format) {
             case ExportFormat::OtlpJson:
                 buffer.append('\n');
@@ -263,16 +264,19 @@ ExportResult TraceExporter::write(StoreReader &reader, const ExportSelection &se
                 buffer.append('\n');
                 break;
             case ExportFormat::OtlpProtobuf: {
-                const std::string bytes = request.SerializeAsString();
-                const quint32 size = quint32(bytes.size());
-                const char prefix[4] = { char(size >> 24), char(size >> 16), char(size >> 8), char(size) };
-                buffer.append(prefix, 4);
-                buffer.append(bytes.data(), qsizetype(bytes.size()));
+                // Serialised in place behind its length: no intermediate string.
+                const size_t size = request.ByteSizeLong();
+                const qsizetype at = buffer.size();
+                buffer.resize(at + 4 + qsizetype(size));
+                auto *target = reinterpret_cast<quint8 *>(buffer.data() + at);
+                qToBigEndian(quint32(size), target);
+                request.SerializeWithCachedSizesToArray(target + 4);
                 break;
             }
             default:
                 break;
             }
+            builder.clear();
             flush(false);
         };
         qint64 done = 0;

@@ -21,7 +21,7 @@ struct TraceFileImportOptions
     qint64 readChunkBytes = FileChunkReader::kDefaultChunkBytes; ///< tests read in tiny chunks
     qint64 maxWholeMessageBytes = TraceFileSplitter::kMaxWholeMessageBytes;
     /// Decoded data handed to the store and not committed yet stays below this (memory bound).
-    qint64 maxUncommittedBytes = 48 * 1024 * 1024;
+    qint64 maxUncommittedBytes = 32 * 1024 * 1024;
     QString sourceName; ///< default: the file name
 };
 

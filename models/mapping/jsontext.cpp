@@ -483,53 +483,77 @@ std::optional<QByteArray> JsonText::unquote(QByteArrayView raw)
 void JsonText::appendQuoted(QByteArray &out, std::string_view utf8)
 {
     static constexpr char kHex[] = "0123456789abcdef";
-    out.reserve(out.size() + qsizetype(utf8.size()) + 2);
-    out.append('"');
-    const char *runStart = utf8.data();
-    const char *p = runStart;
-    const char *end = utf8.data() + utf8.size();
-    for (; p < end; ++p) {
-        // Runs of plain bytes (non-ASCII passes through unescaped too) are skipped a word at a time.
+    // Writes through a pointer into space made ahead (most text needs no escapes; each escape
+    // needs at most 6 bytes): appending piece by piece costs more than the escaping itself.
+    // Invariant: the space left is at least the input left plus kSlack, the spare room that
+    // escapes (5 extra bytes each) and the closing quote use up; when it runs low, grow.
+    constexpr qsizetype kSlack = 16;
+    const auto grow = [&out](qsizetype used, qsizetype needed) {
+        if (out.capacity() < used + needed)
+            out.reserve(std::max(used + needed, out.capacity() + out.capacity() / 2));
+        out.resize(used + needed);
+        return out.data() + used;
+    };
+    char *w = grow(out.size(), qsizetype(utf8.size()) + kSlack + 1);
+    char *bufferEnd = out.data() + out.size();
+    *w++ = '"';
+    const char *p = utf8.data();
+    const char *const end = p + utf8.size();
+    while (p < end) {
+        // Runs of plain bytes (non-ASCII passes through unescaped too) are copied a word at a time.
+        const char *run = p;
         while (end - p >= 8 && !hasSpecialByte(loadWord(p) & 0x7f7f7f7f7f7f7f7fULL))
             p += 8;
+        while (p < end) {
+            const auto c = static_cast<unsigned char>(*p);
+            if (c < 0x20 || c == '"' || c == '\\')
+                break;
+            ++p;
+        }
+        std::memcpy(w, run, size_t(p - run));
+        w += p - run;
         if (p >= end)
             break;
-        const auto c = static_cast<unsigned char>(*p);
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        out.append(runStart, p - runStart);
-        runStart = p + 1;
+        if ((bufferEnd - w) - (end - p) < 8) {
+            const qsizetype left = end - p;
+            w = grow(w - out.data(), left + kSlack + left / 8);
+            bufferEnd = out.data() + out.size();
+        }
+        const auto c = static_cast<unsigned char>(*p++);
+        *w++ = '\\';
         switch (c) {
         case '"':
-            out.append("\\\"");
+            *w++ = '"';
             break;
         case '\\':
-            out.append("\\\\");
+            *w++ = '\\';
             break;
         case '\n':
-            out.append("\\n");
+            *w++ = 'n';
             break;
         case '\r':
-            out.append("\\r");
+            *w++ = 'r';
             break;
         case '\t':
-            out.append("\\t");
+            *w++ = 't';
             break;
         case '\b':
-            out.append("\\b");
+            *w++ = 'b';
             break;
         case '\f':
-            out.append("\\f");
+            *w++ = 'f';
             break;
-        default: {
-            const char escape[] = { '\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF] };
-            out.append(escape, sizeof(escape));
+        default:
+            *w++ = 'u';
+            *w++ = '0';
+            *w++ = '0';
+            *w++ = kHex[c >> 4];
+            *w++ = kHex[c & 0xF];
             break;
-        }
         }
     }
-    out.append(runStart, p - runStart);
-    out.append('"');
+    *w++ = '"';
+    out.resize(w - out.data());
 }
 
 QByteArray JsonText::quote(std::string_view utf8)

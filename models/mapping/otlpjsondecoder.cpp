@@ -1,12 +1,8 @@
 #include "otlpjsondecoder.h"
 
+#include "flatjson.h"
 #include "otlpjsonsupport.h"
 #include "otlpspanids.h"
-
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QJsonValue>
 
 #include <charconv>
 #include <cmath>
@@ -16,7 +12,23 @@ namespace tg {
 
 namespace {
 
-using namespace otlpjson;
+using otlpjson::shortened;
+
+// Absent or null: protobuf's JSON mapping reads null as "not set".
+bool absent(const FlatJsonValue &value)
+{
+    return value.isMissing();
+}
+
+// A member under its lowerCamelCase name or, as protobuf's JSON parser also accepts, its
+// snake_case name.
+FlatJsonValue get(const FlatJsonValue &object, const char *camel, const char *snake)
+{
+    FlatJsonValue value = object.value(camel);
+    if (value.isUndefined() && snake)
+        value = object.value(snake);
+    return value;
+}
 
 namespace common = opentelemetry::proto::common::v1;
 namespace trace = opentelemetry::proto::trace::v1;
@@ -29,10 +41,10 @@ class TraceDecoder
 public:
     QString error;
 
-    bool decodeRequest(const QJsonObject &object, Request &request)
+    bool decodeRequest(const FlatJsonValue &object, Request &request)
     {
-        return forArray(field(object, QLatin1String("resourceSpans"), QLatin1String("resource_spans")),
-            "resourceSpans", [&](const QJsonValue &value) {
+        return forArray(
+            get(object, "resourceSpans", "resource_spans"), "resourceSpans", [&](const FlatJsonValue &value) {
                 return decodeResourceSpans(value, *request.add_resource_spans());
             });
     }
@@ -87,86 +99,88 @@ private:
         return false;
     }
 
-    template<typename Each> bool forArray(const QJsonValue &value, const char *name, Each each)
+    template<typename Each> bool forArray(const FlatJsonValue &value, const char *name, Each each)
     {
-        if (isAbsent(value))
+        if (absent(value))
             return true;
         if (!value.isArray()) {
             Scope scope(m_path, name);
             return fail(QStringLiteral("must be an array"));
         }
-        const QJsonArray array = value.toArray();
-        for (int i = 0; i < array.size(); ++i) {
-            Scope scope(m_path, name, i);
-            if (!each(array.at(i)))
-                return false;
-        }
-        return true;
+        bool ok = true;
+        int i = 0;
+        value.forEachElement([&](const FlatJsonValue &element) {
+            if (!ok)
+                return;
+            Scope scope(m_path, name, i++);
+            ok = each(element);
+        });
+        return ok;
     }
 
-    bool object(const QJsonValue &value, QJsonObject &out)
+    bool object(const FlatJsonValue &value, FlatJsonValue &out)
     {
         if (!value.isObject())
             return fail(QStringLiteral("must be an object"));
-        out = value.toObject();
+        out = value;
         return true;
     }
 
     template<typename Decode>
-    bool member(const QJsonObject &parent, const char *camel, const char *snake, Decode decode)
+    bool member(const FlatJsonValue &parent, const char *camel, const char *snake, Decode decode)
     {
-        const QJsonValue value = field(parent, QLatin1String(camel), QLatin1String(snake));
-        if (isAbsent(value))
+        const FlatJsonValue value = get(parent, camel, snake);
+        if (absent(value))
             return true;
         Scope scope(m_path, camel);
         return decode(value);
     }
 
-    bool readString(const QJsonValue &value, std::string *out)
+    bool readString(const FlatJsonValue &value, std::string *out)
     {
-        if (isAbsent(value))
+        if (absent(value))
             return true;
         if (!value.isString())
             return fail(QStringLiteral("must be a string"));
-        *out = value.toString().toStdString();
+        const QByteArrayView text = value.stringView(m_scratch);
+        out->assign(text.data(), size_t(text.size()));
         return true;
     }
 
     // protobufjs writes 64-bit integers as {"low": int32, "high": int32} when a JS object is
     // serialised as is; Langfuse accepts that form, so do we.
-    static std::optional<quint64> longBits(const QJsonValue &value)
+    static std::optional<quint64> longBits(const FlatJsonValue &value)
     {
         if (!value.isObject())
             return std::nullopt;
-        const QJsonObject object = value.toObject();
-        const QJsonValue low = object.value(QLatin1String("low"));
-        const QJsonValue high = object.value(QLatin1String("high"));
-        if (!low.isDouble() || !high.isDouble())
+        const auto low = value.value("low").toInteger();
+        const auto high = value.value("high").toInteger();
+        if (!low || !high)
             return std::nullopt;
-        return (quint64(quint32(high.toInteger())) << 32) | quint64(quint32(low.toInteger()));
+        return (quint64(quint32(*high)) << 32) | quint64(quint32(*low));
     }
 
-    bool readUnsigned(const QJsonValue &value, quint64 max, quint64 &out)
+    bool readUnsigned(const FlatJsonValue &value, quint64 max, quint64 &out)
     {
         out = 0;
-        if (isAbsent(value))
+        if (absent(value))
             return true;
         if (const auto bits = longBits(value)) {
             out = *bits;
-        } else if (value.isDouble()) {
-            const qint64 asInteger = value.toInteger(-1);
-            if (asInteger >= 0) {
-                out = quint64(asInteger);
+        } else if (value.isNumber()) {
+            const std::optional<qint64> asInteger = value.toInteger();
+            if (asInteger && *asInteger >= 0) {
+                out = quint64(*asInteger);
             } else {
-                const double d = value.toDouble();
+                const double d = value.toDouble().value_or(-1);
                 if (!(d >= 0 && d < 18446744073709551616.0) || std::floor(d) != d)
                     return fail(QStringLiteral("must be a non-negative integer"));
                 out = quint64(d);
             }
         } else if (value.isString()) {
-            const QByteArray text = value.toString().toLatin1();
-            const auto [ptr, ec] = std::from_chars(text.constData(), text.constData() + text.size(), out);
-            if (text.isEmpty() || ec != std::errc() || ptr != text.constData() + text.size())
+            const QByteArrayView text = value.stringView(m_scratch);
+            const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+            if (text.isEmpty() || ec != std::errc() || ptr != text.data() + text.size())
                 return fail(QStringLiteral("\"%1\" is not a non-negative decimal integer")
                                 .arg(shortened(value.toString())));
         } else {
@@ -177,32 +191,30 @@ private:
         return true;
     }
 
-    bool readSigned(const QJsonValue &value, qint64 &out)
+    bool readSigned(const FlatJsonValue &value, qint64 &out)
     {
         out = 0;
-        if (isAbsent(value))
+        if (absent(value))
             return true;
         if (const auto bits = longBits(value)) {
             out = qint64(*bits);
             return true;
         }
-        if (value.isDouble()) {
-            const double d = value.toDouble();
-            constexpr qint64 kNotInteger = std::numeric_limits<qint64>::min();
-            const qint64 asInteger = value.toInteger(kNotInteger);
-            if (asInteger != kNotInteger) {
-                out = asInteger;
+        if (value.isNumber()) {
+            if (const std::optional<qint64> asInteger = value.toInteger()) {
+                out = *asInteger;
                 return true;
             }
+            const double d = value.toDouble().value_or(0.5);
             if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0) || std::floor(d) != d)
                 return fail(QStringLiteral("must be an integer"));
             out = qint64(d);
             return true;
         }
         if (value.isString()) {
-            const QByteArray text = value.toString().toLatin1();
-            const auto [ptr, ec] = std::from_chars(text.constData(), text.constData() + text.size(), out);
-            if (text.isEmpty() || ec != std::errc() || ptr != text.constData() + text.size())
+            const QByteArrayView text = value.stringView(m_scratch);
+            const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+            if (text.isEmpty() || ec != std::errc() || ptr != text.data() + text.size())
                 return fail(
                     QStringLiteral("\"%1\" is not a decimal integer").arg(shortened(value.toString())));
             return true;
@@ -210,52 +222,52 @@ private:
         return fail(QStringLiteral("must be an integer or a decimal string"));
     }
 
-    bool readDouble(const QJsonValue &value, double &out)
+    bool readDouble(const FlatJsonValue &value, double &out)
     {
-        if (value.isDouble()) {
-            out = value.toDouble();
-            return true;
+        if (value.isNumber()) {
+            if (const std::optional<double> number = value.toDouble()) {
+                out = *number;
+                return true;
+            }
         }
         if (value.isString()) {
-            const QString text = value.toString();
-            if (text == u"NaN") {
+            const QByteArrayView text = value.stringView(m_scratch);
+            if (text == "NaN") {
                 out = std::numeric_limits<double>::quiet_NaN();
                 return true;
             }
-            if (text == u"Infinity" || text == u"-Infinity") {
-                out = text.startsWith(u'-') ? -std::numeric_limits<double>::infinity()
-                                            : std::numeric_limits<double>::infinity();
+            if (text == "Infinity" || text == "-Infinity") {
+                out = text.startsWith('-') ? -std::numeric_limits<double>::infinity()
+                                           : std::numeric_limits<double>::infinity();
                 return true;
             }
-            const QByteArray latin = text.toLatin1();
-            const auto [ptr, ec] = std::from_chars(latin.constData(), latin.constData() + latin.size(), out);
-            if (!latin.isEmpty() && ec == std::errc() && ptr == latin.constData() + latin.size())
+            const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+            if (!text.isEmpty() && ec == std::errc() && ptr == text.data() + text.size())
                 return true;
         }
         return fail(QStringLiteral("must be a number"));
     }
 
     // An enum as its number or its name.
-    bool readEnum(const QJsonValue &value, std::initializer_list<const char *> names, int &out)
+    bool readEnum(const FlatJsonValue &value, std::initializer_list<const char *> names, int &out)
     {
         out = 0;
-        if (isAbsent(value))
+        if (absent(value))
             return true;
         if (value.isString()) {
-            const QString text = value.toString();
             int number = 0;
             for (const char *name : names) {
-                if (text == QLatin1String(name)) {
+                if (value.stringEquals(name)) {
                     out = number;
                     return true;
                 }
                 ++number;
             }
             bool ok = false;
-            out = text.toInt(&ok);
+            out = value.stringView(m_scratch).toInt(&ok);
             if (ok)
                 return true;
-            return fail(QStringLiteral("unknown enum value \"%1\"").arg(shortened(text)));
+            return fail(QStringLiteral("unknown enum value \"%1\"").arg(shortened(value.toString())));
         }
         qint64 number = 0;
         if (!readSigned(value, number))
@@ -266,57 +278,64 @@ private:
         return true;
     }
 
-    bool readHexId(const QJsonValue &value, std::string *out)
+    bool readHexId(const FlatJsonValue &value, std::string *out)
     {
         out->clear();
-        if (isAbsent(value))
+        if (absent(value))
             return true;
         if (!value.isString())
             return fail(QStringLiteral("must be a hex string"));
-        const QString text = value.toString();
-        const bool hex = text.size() % 2 == 0 && std::all_of(text.begin(), text.end(), [](QChar c) {
-            return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f') || (c >= u'A' && c <= u'F');
-        });
+        const QByteArrayView text = value.stringView(m_scratch);
+        const auto nibble = [](char c) {
+            return c >= '0' && c <= '9' ? c - '0'
+                : c >= 'a' && c <= 'f'  ? c - 'a' + 10
+                : c >= 'A' && c <= 'F'  ? c - 'A' + 10
+                                        : -1;
+        };
+        const bool hex = text.size() % 2 == 0
+            && std::all_of(text.begin(), text.end(), [&](char c) { return nibble(c) >= 0; });
         if (!hex)
-            return fail(QStringLiteral("\"%1\" is not hex").arg(shortened(text)));
-        *out = QByteArray::fromHex(text.toLatin1()).toStdString();
+            return fail(QStringLiteral("\"%1\" is not hex").arg(shortened(value.toString())));
+        out->resize(size_t(text.size() / 2));
+        for (qsizetype i = 0; i < text.size(); i += 2)
+            (*out)[size_t(i / 2)] = char((nibble(text[i]) << 4) | nibble(text[i + 1]));
         return true;
     }
 
-    bool decodeAnyValue(const QJsonValue &value, common::AnyValue &out, int depth)
+    bool decodeAnyValue(const FlatJsonValue &value, common::AnyValue &out, int depth)
     {
-        if (isAbsent(value))
+        if (absent(value))
             return true;
-        QJsonObject object;
+        FlatJsonValue object;
         if (!this->object(value, object))
             return false;
-        QJsonValue v;
-        if (!isAbsent(v = field(object, QLatin1String("stringValue"), QLatin1String("string_value"))))
+        FlatJsonValue v;
+        if (!absent(v = get(object, "stringValue", "string_value")))
             return readString(v, out.mutable_string_value());
-        if (!isAbsent(v = field(object, QLatin1String("boolValue"), QLatin1String("bool_value")))) {
+        if (!absent(v = get(object, "boolValue", "bool_value"))) {
             if (!v.isBool())
                 return fail(QStringLiteral("boolValue must be true or false"));
             out.set_bool_value(v.toBool());
             return true;
         }
-        if (!isAbsent(v = field(object, QLatin1String("intValue"), QLatin1String("int_value")))) {
+        if (!absent(v = get(object, "intValue", "int_value"))) {
             qint64 number = 0;
             if (!readSigned(v, number))
                 return false;
             out.set_int_value(number);
             return true;
         }
-        if (!isAbsent(v = field(object, QLatin1String("doubleValue"), QLatin1String("double_value")))) {
+        if (!absent(v = get(object, "doubleValue", "double_value"))) {
             double number = 0;
             if (!readDouble(v, number))
                 return false;
             out.set_double_value(number);
             return true;
         }
-        if (!isAbsent(v = field(object, QLatin1String("bytesValue"), QLatin1String("bytes_value")))) {
+        if (!absent(v = get(object, "bytesValue", "bytes_value"))) {
             if (!v.isString())
                 return fail(QStringLiteral("bytesValue must be a base64 string"));
-            const QByteArray text = v.toString().toLatin1();
+            const QByteArray text = v.stringView(m_scratch).toByteArray();
             auto decoded = QByteArray::fromBase64Encoding(text, QByteArray::AbortOnBase64DecodingErrors);
             if (!decoded)
                 decoded = QByteArray::fromBase64Encoding(
@@ -326,53 +345,51 @@ private:
             out.set_bytes_value(decoded.decoded.toStdString());
             return true;
         }
-        const bool isArray
-            = !isAbsent(v = field(object, QLatin1String("arrayValue"), QLatin1String("array_value")));
-        if (isArray
-            || !isAbsent(v = field(object, QLatin1String("kvlistValue"), QLatin1String("kvlist_value")))) {
+        const bool isArray = !absent(v = get(object, "arrayValue", "array_value"));
+        if (isArray || !absent(v = get(object, "kvlistValue", "kvlist_value"))) {
             if (depth >= OtlpJsonDecoder::kMaxValueDepth)
                 return fail(QStringLiteral("value nested deeper than %1 levels")
                                 .arg(OtlpJsonDecoder::kMaxValueDepth));
-            QJsonObject list;
+            FlatJsonValue list;
             if (!this->object(v, list))
                 return false;
-            const QJsonValue values = list.value(QLatin1String("values"));
+            const FlatJsonValue values = list.value("values");
             if (isArray) {
                 auto *array = out.mutable_array_value();
-                return forArray(values, "values", [&](const QJsonValue &element) {
+                return forArray(values, "values", [&](const FlatJsonValue &element) {
                     return decodeAnyValue(element, *array->add_values(), depth + 1);
                 });
             }
             auto *kvlist = out.mutable_kvlist_value();
-            return forArray(values, "values", [&](const QJsonValue &element) {
+            return forArray(values, "values", [&](const FlatJsonValue &element) {
                 return decodeKeyValue(element, *kvlist->add_values(), depth + 1);
             });
         }
         return true; // an empty AnyValue: valid, and unset
     }
 
-    bool decodeKeyValue(const QJsonValue &value, common::KeyValue &out, int depth)
+    bool decodeKeyValue(const FlatJsonValue &value, common::KeyValue &out, int depth)
     {
-        QJsonObject object;
+        FlatJsonValue object;
         if (!this->object(value, object))
             return false;
-        return member(object, "key", nullptr, [&](const QJsonValue &v) {
+        return member(object, "key", nullptr, [&](const FlatJsonValue &v) {
             return readString(v, out.mutable_key());
-        }) && member(object, "value", nullptr, [&](const QJsonValue &v) {
+        }) && member(object, "value", nullptr, [&](const FlatJsonValue &v) {
             return decodeAnyValue(v, *out.mutable_value(), depth);
         });
     }
 
     template<typename Message>
-    bool decodeAttributes(const QJsonObject &object, const char *camel, const char *snake, Message &message)
+    bool decodeAttributes(const FlatJsonValue &object, const char *camel, const char *snake, Message &message)
     {
-        return forArray(field(object, QLatin1String(camel), QLatin1String(snake)), camel,
-            [&](const QJsonValue &v) { return decodeKeyValue(v, *message.add_attributes(), 0); });
+        return forArray(get(object, camel, snake), camel,
+            [&](const FlatJsonValue &v) { return decodeKeyValue(v, *message.add_attributes(), 0); });
     }
 
-    bool decodeCount(const QJsonObject &object, const char *camel, const char *snake, uint32_t &out)
+    bool decodeCount(const FlatJsonValue &object, const char *camel, const char *snake, uint32_t &out)
     {
-        return member(object, camel, snake, [&](const QJsonValue &v) {
+        return member(object, camel, snake, [&](const FlatJsonValue &v) {
             quint64 number = 0;
             const bool ok = readUnsigned(v, std::numeric_limits<uint32_t>::max(), number);
             out = uint32_t(number);
@@ -380,28 +397,28 @@ private:
         });
     }
 
-    bool decodeScope(const QJsonValue &value, common::InstrumentationScope &out)
+    bool decodeScope(const FlatJsonValue &value, common::InstrumentationScope &out)
     {
-        QJsonObject object;
+        FlatJsonValue object;
         uint32_t dropped = 0;
         const bool ok = this->object(value, object)
             && member(object, "name", nullptr,
-                [&](const QJsonValue &v) { return readString(v, out.mutable_name()); })
+                [&](const FlatJsonValue &v) { return readString(v, out.mutable_name()); })
             && member(object, "version", nullptr,
-                [&](const QJsonValue &v) { return readString(v, out.mutable_version()); })
+                [&](const FlatJsonValue &v) { return readString(v, out.mutable_version()); })
             && decodeAttributes(object, "attributes", nullptr, out)
             && decodeCount(object, "droppedAttributesCount", "dropped_attributes_count", dropped);
         out.set_dropped_attributes_count(dropped);
         return ok;
     }
 
-    bool decodeResourceSpans(const QJsonValue &value, trace::ResourceSpans &out)
+    bool decodeResourceSpans(const FlatJsonValue &value, trace::ResourceSpans &out)
     {
-        QJsonObject object;
+        FlatJsonValue object;
         if (!this->object(value, object))
             return false;
-        const bool resourceOk = member(object, "resource", nullptr, [&](const QJsonValue &v) {
-            QJsonObject resource;
+        const bool resourceOk = member(object, "resource", nullptr, [&](const FlatJsonValue &v) {
+            FlatJsonValue resource;
             uint32_t dropped = 0;
             const bool ok = this->object(v, resource)
                 && decodeAttributes(resource, "attributes", nullptr, *out.mutable_resource())
@@ -409,49 +426,47 @@ private:
             out.mutable_resource()->set_dropped_attributes_count(dropped);
             return ok;
         });
-        if (!resourceOk || !member(object, "schemaUrl", "schema_url", [&](const QJsonValue &v) {
+        if (!resourceOk || !member(object, "schemaUrl", "schema_url", [&](const FlatJsonValue &v) {
                 return readString(v, out.mutable_schema_url());
             }))
             return false;
         // Pre-1.0 exporters wrote instrumentationLibrarySpans; old files still carry it.
-        QJsonValue scopes = field(object, QLatin1String("scopeSpans"), QLatin1String("scope_spans"));
+        FlatJsonValue scopes = get(object, "scopeSpans", "scope_spans");
         const char *scopesName = "scopeSpans";
-        if (isAbsent(scopes)) {
-            scopes = field(object, QLatin1String("instrumentationLibrarySpans"),
-                QLatin1String("instrumentation_library_spans"));
+        if (absent(scopes)) {
+            scopes = get(object, "instrumentationLibrarySpans", "instrumentation_library_spans");
             scopesName = "instrumentationLibrarySpans";
         }
         return forArray(scopes, scopesName,
-            [&](const QJsonValue &v) { return decodeScopeSpans(v, *out.add_scope_spans()); });
+            [&](const FlatJsonValue &v) { return decodeScopeSpans(v, *out.add_scope_spans()); });
     }
 
-    bool decodeScopeSpans(const QJsonValue &value, trace::ScopeSpans &out)
+    bool decodeScopeSpans(const FlatJsonValue &value, trace::ScopeSpans &out)
     {
-        QJsonObject object;
+        FlatJsonValue object;
         if (!this->object(value, object))
             return false;
-        QJsonValue scope = field(object, QLatin1String("scope"));
+        FlatJsonValue scope = get(object, "scope", nullptr);
         const char *scopeName = "scope";
-        if (isAbsent(scope)) {
-            scope = field(
-                object, QLatin1String("instrumentationLibrary"), QLatin1String("instrumentation_library"));
+        if (absent(scope)) {
+            scope = get(object, "instrumentationLibrary", "instrumentation_library");
             scopeName = "instrumentationLibrary";
         }
-        if (!isAbsent(scope)) {
+        if (!absent(scope)) {
             Scope path(m_path, scopeName);
             if (!decodeScope(scope, *out.mutable_scope()))
                 return false;
         }
-        return member(object, "schemaUrl", "schema_url", [&](const QJsonValue &v) {
+        return member(object, "schemaUrl", "schema_url", [&](const FlatJsonValue &v) {
             return readString(v, out.mutable_schema_url());
-        }) && forArray(field(object, QLatin1String("spans")), "spans", [&](const QJsonValue &v) {
+        }) && forArray(get(object, "spans", nullptr), "spans", [&](const FlatJsonValue &v) {
             decodeSpanIsolated(v, *out.add_spans());
             return true;
         });
     }
 
     // Decodes one span; what goes wrong inside it marks the span instead of failing the request.
-    void decodeSpanIsolated(const QJsonValue &value, trace::Span &span)
+    void decodeSpanIsolated(const FlatJsonValue &value, trace::Span &span)
     {
         m_inSpan = true;
         m_spanPathStart = m_path.size();
@@ -462,23 +477,22 @@ private:
             OtlpSpanIds::markUndecodable(
                 span, m_spanProblem.isNull() ? QStringLiteral("undecodable span") : m_spanProblem);
             // Decoding may have stopped before the name; the error message names the span by it.
-            const QJsonValue name
-                = value.isObject() ? value.toObject().value(QLatin1String("name")) : QJsonValue();
+            const FlatJsonValue name = value.value("name");
             if (name.isString() && span.name().empty())
-                span.set_name(name.toString().toStdString());
+                span.set_name(name.toUtf8().toStdString());
         }
     }
 
-    bool decodeSpan(const QJsonValue &value, trace::Span &out)
+    bool decodeSpan(const FlatJsonValue &value, trace::Span &out)
     {
-        QJsonObject object;
+        FlatJsonValue object;
         if (!this->object(value, object))
             return false;
         auto id = [&](const char *camel, const char *snake, std::string *target) {
-            return member(object, camel, snake, [&](const QJsonValue &v) { return readHexId(v, target); });
+            return member(object, camel, snake, [&](const FlatJsonValue &v) { return readHexId(v, target); });
         };
         auto fixed64 = [&](const char *camel, const char *snake, void (trace::Span::*set)(uint64_t)) {
-            return member(object, camel, snake, [&](const QJsonValue &v) {
+            return member(object, camel, snake, [&](const FlatJsonValue &v) {
                 quint64 number = 0;
                 if (!readUnsigned(v, std::numeric_limits<quint64>::max(), number))
                     return false;
@@ -495,12 +509,12 @@ private:
             && id("spanId", "span_id", out.mutable_span_id())
             && id("parentSpanId", "parent_span_id", out.mutable_parent_span_id())
             && member(object, "traceState", "trace_state",
-                [&](const QJsonValue &v) { return readString(v, out.mutable_trace_state()); })
+                [&](const FlatJsonValue &v) { return readString(v, out.mutable_trace_state()); })
             && decodeCount(object, "flags", nullptr, flags)
             && member(object, "name", nullptr,
-                [&](const QJsonValue &v) { return readString(v, out.mutable_name()); })
+                [&](const FlatJsonValue &v) { return readString(v, out.mutable_name()); })
             && member(object, "kind", nullptr,
-                [&](const QJsonValue &v) {
+                [&](const FlatJsonValue &v) {
                     return readEnum(v,
                         { "SPAN_KIND_UNSPECIFIED", "SPAN_KIND_INTERNAL", "SPAN_KIND_SERVER",
                             "SPAN_KIND_CLIENT", "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER" },
@@ -510,14 +524,14 @@ private:
             && fixed64("endTimeUnixNano", "end_time_unix_nano", &trace::Span::set_end_time_unix_nano)
             && decodeAttributes(object, "attributes", nullptr, out)
             && decodeCount(object, "droppedAttributesCount", "dropped_attributes_count", droppedAttributes)
-            && forArray(field(object, QLatin1String("events")), "events",
-                [&](const QJsonValue &v) { return decodeEvent(v, *out.add_events()); })
+            && forArray(get(object, "events", nullptr), "events",
+                [&](const FlatJsonValue &v) { return decodeEvent(v, *out.add_events()); })
             && decodeCount(object, "droppedEventsCount", "dropped_events_count", droppedEvents)
-            && forArray(field(object, QLatin1String("links")), "links",
-                [&](const QJsonValue &v) { return decodeLink(v, *out.add_links()); })
+            && forArray(get(object, "links", nullptr), "links",
+                [&](const FlatJsonValue &v) { return decodeLink(v, *out.add_links()); })
             && decodeCount(object, "droppedLinksCount", "dropped_links_count", droppedLinks)
             && member(object, "status", nullptr,
-                [&](const QJsonValue &v) { return decodeStatus(v, *out.mutable_status()); });
+                [&](const FlatJsonValue &v) { return decodeStatus(v, *out.mutable_status()); });
         out.set_flags(flags);
         out.set_kind(trace::Span::SpanKind(kind));
         out.set_dropped_attributes_count(droppedAttributes);
@@ -526,38 +540,38 @@ private:
         return ok;
     }
 
-    bool decodeEvent(const QJsonValue &value, trace::Span::Event &out)
+    bool decodeEvent(const FlatJsonValue &value, trace::Span::Event &out)
     {
-        QJsonObject object;
+        FlatJsonValue object;
         uint32_t dropped = 0;
         const bool ok = this->object(value, object)
             && member(object, "timeUnixNano", "time_unix_nano",
-                [&](const QJsonValue &v) {
+                [&](const FlatJsonValue &v) {
                     quint64 number = 0;
                     const bool read = readUnsigned(v, std::numeric_limits<quint64>::max(), number);
                     out.set_time_unix_nano(number);
                     return read;
                 })
             && member(object, "name", nullptr,
-                [&](const QJsonValue &v) { return readString(v, out.mutable_name()); })
+                [&](const FlatJsonValue &v) { return readString(v, out.mutable_name()); })
             && decodeAttributes(object, "attributes", nullptr, out)
             && decodeCount(object, "droppedAttributesCount", "dropped_attributes_count", dropped);
         out.set_dropped_attributes_count(dropped);
         return ok;
     }
 
-    bool decodeLink(const QJsonValue &value, trace::Span::Link &out)
+    bool decodeLink(const FlatJsonValue &value, trace::Span::Link &out)
     {
-        QJsonObject object;
+        FlatJsonValue object;
         uint32_t dropped = 0;
         uint32_t flags = 0;
         const bool ok = this->object(value, object)
             && member(object, "traceId", "trace_id",
-                [&](const QJsonValue &v) { return readHexId(v, out.mutable_trace_id()); })
+                [&](const FlatJsonValue &v) { return readHexId(v, out.mutable_trace_id()); })
             && member(object, "spanId", "span_id",
-                [&](const QJsonValue &v) { return readHexId(v, out.mutable_span_id()); })
+                [&](const FlatJsonValue &v) { return readHexId(v, out.mutable_span_id()); })
             && member(object, "traceState", "trace_state",
-                [&](const QJsonValue &v) { return readString(v, out.mutable_trace_state()); })
+                [&](const FlatJsonValue &v) { return readString(v, out.mutable_trace_state()); })
             && decodeAttributes(object, "attributes", nullptr, out)
             && decodeCount(object, "droppedAttributesCount", "dropped_attributes_count", dropped)
             && decodeCount(object, "flags", nullptr, flags);
@@ -566,14 +580,14 @@ private:
         return ok;
     }
 
-    bool decodeStatus(const QJsonValue &value, trace::Status &out)
+    bool decodeStatus(const FlatJsonValue &value, trace::Status &out)
     {
-        QJsonObject object;
+        FlatJsonValue object;
         int code = 0;
         const bool ok = this->object(value, object)
             && member(object, "message", nullptr,
-                [&](const QJsonValue &v) { return readString(v, out.mutable_message()); })
-            && member(object, "code", nullptr, [&](const QJsonValue &v) {
+                [&](const FlatJsonValue &v) { return readString(v, out.mutable_message()); })
+            && member(object, "code", nullptr, [&](const FlatJsonValue &v) {
                    return readEnum(v, { "STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR" }, code);
                });
         out.set_code(trace::Status::StatusCode(code));
@@ -581,6 +595,7 @@ private:
     }
 
     std::vector<PathPart> m_path;
+    QByteArray m_scratch; ///< unescaped strings; a view of it lives until the next read
     bool m_inSpan = false;
     size_t m_spanPathStart = 0;
     QString m_spanProblem;
@@ -591,11 +606,11 @@ private:
 bool OtlpJsonDecoder::decodeTraces(QByteArrayView json, Request &request, QString *error)
 {
     request.Clear();
-    const auto object = parseDocument(json, error);
-    if (!object)
+    FlatJson document;
+    if (!otlpjson::parseFlatDocument(json, document, error))
         return false;
     TraceDecoder decoder;
-    if (!decoder.decodeRequest(*object, request)) {
+    if (!decoder.decodeRequest(document.root(), request)) {
         request.Clear();
         if (error)
             *error = QStringLiteral("invalid OTLP JSON trace request: ") + decoder.error;

@@ -8,6 +8,10 @@
 
 #include <optional>
 
+namespace tg {
+class FlatJson;
+}
+
 namespace tg::otlpjson {
 
 /// Absent or null: protobuf's JSON mapping reads null as "not set".
@@ -19,5 +23,8 @@ QJsonValue field(const QJsonObject &object, QLatin1String camel, QLatin1String s
 QString shortened(const QString &text);
 /// Parses a request body that must be a JSON object; on failure says where and why.
 std::optional<QJsonObject> parseDocument(QByteArrayView json, QString *error);
+/// The same for the trace decoder, which walks a FlatJson (several times faster than QJsonDocument
+/// on large requests). `document` refers to `json`'s bytes: keep them alive while it is used.
+bool parseFlatDocument(QByteArrayView json, FlatJson &document, QString *error);
 
 } // namespace tg::otlpjson

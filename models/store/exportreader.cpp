@@ -2,6 +2,7 @@
 
 #include "store/compactid.h"
 #include "store/storereader.h"
+#include "store/tracelistsql.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -37,6 +38,8 @@ QStringList tagsFromJson(const QByteArray &json)
 ExportReader::ExportReader(StoreReader &reader)
     : m_reader(reader)
 {
+    m_row.prepare(reader.db(),
+        QStringLiteral("SELECT %1 FROM traces WHERE rk = ?1").arg(QLatin1String(kTraceRowColumns)));
     m_trace.prepare(reader.db(),
         "SELECT t.id, t.name, t.ts_given, t.user_id, t.session_id, t.release, t.version, t.environment, "
         "t.public, t.tags, p.input, p.output, p.metadata FROM traces t LEFT JOIN payloads p ON p.rk = "
@@ -102,11 +105,14 @@ std::vector<qint64> ExportReader::sessionTraceRowKeys(qint64 sourceId, const QSt
 bool ExportReader::readTrace(
     qint64 traceRk, TraceBundle &out, qint64 afterSeq, bool keepRoots, bool withScores)
 {
-    auto row = m_reader.trace(traceRk);
-    if (!row)
+    m_row.bind(1, traceRk);
+    if (!m_row.step()) {
+        m_row.reset();
         return false;
+    }
     out = TraceBundle();
-    out.row = std::move(*row);
+    out.row = readTraceRow(m_row);
+    m_row.reset();
 
     m_trace.bind(1, traceRk);
     if (!m_trace.step()) {

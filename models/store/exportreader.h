@@ -43,6 +43,7 @@ public:
 
 private:
     StoreReader &m_reader;
+    sql::Statement m_row; ///< the list fields (StoreReader::trace would prepare per call)
     sql::Statement m_trace;
     sql::Statement m_observations;
     sql::Statement m_scores;

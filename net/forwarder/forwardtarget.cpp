@@ -16,7 +16,8 @@ QString ForwardTargets::normalizeHost(const QString &input)
     if (host.isEmpty())
         return host;
     if (!host.contains(QStringLiteral("://"))) {
-        const bool local = host.startsWith(u"localhost") || host.startsWith(u"127.") || host.startsWith(u"[::1]");
+        const bool local
+            = host.startsWith(u"localhost") || host.startsWith(u"127.") || host.startsWith(u"[::1]");
         host.prepend(local ? QStringLiteral("http://") : QStringLiteral("https://"));
     }
     QUrl url(host);
@@ -35,7 +36,8 @@ QString ForwardTargets::normalizeHost(const QString &input)
     return url.toString(QUrl::StripTrailingSlash);
 }
 
-QList<ForwardTarget> ForwardTargets::load(const QProcessEnvironment &environment, const QString &settingsGroup)
+QList<ForwardTarget> ForwardTargets::load(
+    const QProcessEnvironment &environment, const QString &settingsGroup)
 {
     QList<ForwardTarget> targets;
     QSettings settings;
@@ -97,6 +99,20 @@ std::optional<ForwardTarget> ForwardTargets::find(
     for (const ForwardTarget &target : targets) {
         if (target.name.compare(nameOrId, Qt::CaseInsensitive) == 0)
             return target;
+    }
+    // "env" when a saved connection has the environment's host and key: that one, not offered twice.
+    if (nameOrId == QLatin1String(kEnvironmentId)) {
+        const QString publicKey = environment.value(QStringLiteral("LANGFUSE_PUBLIC_KEY")).trimmed();
+        QString host = environment.value(QStringLiteral("LANGFUSE_HOST")).trimmed();
+        if (host.isEmpty())
+            host = environment.value(QStringLiteral("LANGFUSE_BASE_URL")).trimmed();
+        if (host.isEmpty())
+            host = QStringLiteral("https://cloud.langfuse.com");
+        host = normalizeHost(host);
+        for (const ForwardTarget &target : targets) {
+            if (!publicKey.isEmpty() && target.publicKey == publicKey && target.host == host)
+                return target;
+        }
     }
     return std::nullopt;
 }

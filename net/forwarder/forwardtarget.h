@@ -34,9 +34,11 @@ class ForwardTargets
 public:
     static constexpr const char *kEnvironmentId = "env";
 
-    static QList<ForwardTarget> load(const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment(),
+    static QList<ForwardTarget> load(
+        const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment(),
         const QString &settingsGroup = QStringLiteral("langfuse"));
-    /// The connection whose id or name (case-insensitively) is `nameOrId`.
+    /// The connection whose id or name (case-insensitively) is `nameOrId`; "env" also finds the saved
+    /// connection that has the environment's host and public key.
     static std::optional<ForwardTarget> find(const QString &nameOrId,
         const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment(),
         const QString &settingsGroup = QStringLiteral("langfuse"));

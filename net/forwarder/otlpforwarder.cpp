@@ -402,7 +402,7 @@ void OtlpForwarder::pump()
             }
             payload->spans = builder.spanCount();
             if (payload->spans > 0) {
-                const std::string bytes = builder.take().SerializeAsString();
+                const std::string bytes = builder.request().SerializeAsString();
                 const QByteArrayView view(bytes.data(), qsizetype(bytes.size()));
                 payload->body = gzip ? gzipCompress(view) : view.toByteArray();
             }

@@ -3,6 +3,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTest>
 
 using tg::JsonObjectBuilder;
@@ -117,6 +118,29 @@ private slots:
         QCOMPARE(JsonText::unquote(quoted), text);
         QVERIFY(quoted.contains("\\u0001"));
         QCOMPARE(JsonText::quote(QStringLiteral("é")), QByteArray("\"\xc3\xa9\""));
+    }
+
+    void appendQuotedGrowsAsNeeded()
+    {
+        // Text made only of escapes needs six bytes per byte: appended after existing content, into
+        // buffers with and without spare capacity, it must come out whole and round-trip.
+        QRandomGenerator rng(7);
+        const char *const alphabet[] = { "\"", "\\", "\n", "\x01", "\x1f", "a", " ", "\xc3\xa9", "\t" };
+        for (int round = 0; round < 300; ++round) {
+            QByteArray text;
+            const int length = round < 20 ? round : int(rng.bounded(4000));
+            const bool allEscapes = round % 3 == 0;
+            for (int i = 0; i < length; ++i)
+                text.append(allEscapes ? "\x02" : alphabet[rng.bounded(int(std::size(alphabet)))]);
+            QByteArray out("prefix:");
+            if (round % 2)
+                out.reserve(out.size() + length);
+            JsonText::appendQuoted(out, std::string_view(text.constData(), size_t(text.size())));
+            QVERIFY(out.startsWith("prefix:\""));
+            const QByteArray quoted = out.mid(7);
+            QVERIFY2(JsonText::isValid(quoted), quoted.left(80).constData());
+            QCOMPARE(JsonText::unquote(quoted).value_or(QByteArray("<none>")), text);
+        }
     }
 
     void numbers()

@@ -205,17 +205,17 @@ private slots:
         QTest::newRow("truncated") << QByteArray("{\"resourceSpans\":[{\"scopeSpans\":\n[{")
                                    << "line 2, column";
         QTest::newRow("top-level array") << QByteArray("[]") << "top level must be an object";
-        QTest::newRow("top-level number") << QByteArray("42") << "invalid JSON";
-        QTest::newRow("invalid utf8") << QByteArray(oneSpan("\"name\":\"caf\xe9\"")) << "UTF8";
+        QTest::newRow("top-level number") << QByteArray("42") << "top level must be an object";
+        QTest::newRow("invalid utf8") << QByteArray(oneSpan("\"name\":\"caf\xe9\"")) << "invalid UTF-8";
         QTest::newRow("deep arrays") << QByteArray(10000, '[') + QByteArray(10000, ']')
-                                     << "too deeply nested";
+                                     << "nested too deeply";
         QTest::newRow("deep object in a span") << QByteArray(
             oneSpan("\"x\":" + QByteArray("{\"a\":").repeated(10000) + "1" + QByteArray(10000, '}')))
-                                               << "too deeply nested";
+                                               << "nested too deeply";
         QTest::newRow("deep anyvalue") << oneSpan("\"attributes\":[{\"key\":\"k\",\"value\":"
             + QByteArray("{\"arrayValue\":{\"values\":[").repeated(10000) + "{}"
             + QByteArray("]}}").repeated(10000) + "}]")
-                                       << "too deeply nested";
+                                       << "nested too deeply";
         QTest::newRow("resourceSpans not an array")
             << QByteArray("{\"resourceSpans\":{}}") << "resourceSpans: must be an array";
         QTest::newRow("scopeSpans item not an object")

@@ -500,6 +500,8 @@ private Q_SLOTS:
         env.insert(QStringLiteral("LANGFUSE_PUBLIC_KEY"), QStringLiteral("pk-lf-prod"));
         env.insert(QStringLiteral("LANGFUSE_HOST"), QStringLiteral("https://cloud.langfuse.com/"));
         QCOMPARE(ForwardTargets::load(env).size(), 2);
+        // ... but "env" still names it.
+        QCOMPARE(ForwardTargets::find(QStringLiteral("env"), env)->id, QStringLiteral("a1"));
     }
 };
 
