@@ -557,10 +557,8 @@ QByteArray JsonText::fromMaybeJson(std::string_view utf8)
 void JsonObjectBuilder::set(QByteArrayView key, QByteArray rawValue)
 {
     constexpr size_t kIndexThreshold = 12;
-    if (m_index.isEmpty() && m_members.size() > kIndexThreshold) {
-        for (size_t i = 0; i < m_members.size(); ++i)
-            m_index.insert(m_members[i].first, i);
-    }
+    if (m_index.isEmpty() && m_members.size() > kIndexThreshold)
+        buildIndex();
     if (m_index.isEmpty()) {
         for (auto &member : m_members) {
             if (member.first == key) {
@@ -569,10 +567,8 @@ void JsonObjectBuilder::set(QByteArrayView key, QByteArray rawValue)
             }
         }
         m_members.emplace_back(key.toByteArray(), std::move(rawValue));
-        if (m_members.size() > kIndexThreshold) {
-            for (size_t i = 0; i < m_members.size(); ++i)
-                m_index.insert(m_members[i].first, i);
-        }
+        if (m_members.size() > kIndexThreshold)
+            buildIndex();
         return;
     }
     const QByteArray ownedKey = key.toByteArray();
@@ -583,6 +579,12 @@ void JsonObjectBuilder::set(QByteArrayView key, QByteArray rawValue)
     }
     m_index.insert(ownedKey, m_members.size());
     m_members.emplace_back(ownedKey, std::move(rawValue));
+}
+
+void JsonObjectBuilder::buildIndex()
+{
+    for (size_t i = 0; i < m_members.size(); ++i)
+        m_index.insert(m_members[i].first, i);
 }
 
 void JsonObjectBuilder::append(QByteArrayView key, QByteArray rawValue)
