@@ -93,38 +93,34 @@ LangfusePage LangfuseClient::windowError()
     return page;
 }
 
+template<typename Result>
+void LangfuseClient::getParsed(LangfuseEndpoint endpoint, RequestPriority priority, QObject *context,
+    std::function<void(Result)> done, Result (*parse)(const QByteArray &))
+{
+    LangfuseRequest request;
+    request.endpoint = endpoint;
+    request.priority = priority;
+    m_transport->get(m_credentials, request, context, [done, parse](const LangfuseResponse &r) {
+        if (!r.ok()) {
+            Result failed;
+            failed.error = r.error;
+            done(failed);
+            return;
+        }
+        done(parse(r.body));
+    });
+}
+
 void LangfuseClient::health(
     QObject *context, std::function<void(LangfuseHealth)> done, RequestPriority priority)
 {
-    LangfuseRequest request;
-    request.endpoint = LangfuseEndpoint::Health;
-    request.priority = priority;
-    m_transport->get(m_credentials, request, context, [done](const LangfuseResponse &r) {
-        if (!r.ok()) {
-            LangfuseHealth h;
-            h.error = r.error;
-            done(h);
-            return;
-        }
-        done(parseLangfuseHealth(r.body));
-    });
+    getParsed(LangfuseEndpoint::Health, priority, context, std::move(done), parseLangfuseHealth);
 }
 
 void LangfuseClient::project(
     QObject *context, std::function<void(LangfuseProjectInfo)> done, RequestPriority priority)
 {
-    LangfuseRequest request;
-    request.endpoint = LangfuseEndpoint::Projects;
-    request.priority = priority;
-    m_transport->get(m_credentials, request, context, [done](const LangfuseResponse &r) {
-        if (!r.ok()) {
-            LangfuseProjectInfo p;
-            p.error = r.error;
-            done(p);
-            return;
-        }
-        done(parseLangfuseProjects(r.body));
-    });
+    getParsed(LangfuseEndpoint::Projects, priority, context, std::move(done), parseLangfuseProjects);
 }
 
 void LangfuseClient::testConnection(QObject *context, std::function<void(LangfuseConnectionTest)> done)

@@ -89,6 +89,10 @@ private:
     /// Fills a Route's endpoint and query (request.endpoint and priority are set by buildRoute()).
     using RouteFn = std::function<Route(bool legacy)>;
 
+    /// GETs `endpoint` and answers `done` with parse(body), or with a Result that carries the error.
+    template<typename Result>
+    void getParsed(LangfuseEndpoint endpoint, RequestPriority priority, QObject *context,
+        std::function<void(Result)> done, Result (*parse)(const QByteArray &));
     static Route buildRoute(const RouteFn &routeFn, bool legacy, RequestPriority priority);
     /// Answers `done` (later) with windowError() unless the listing is `narrowed` by a time window
     /// or an id; true when it did.
