@@ -42,6 +42,13 @@ inline bool saveScreenshot(QWidget &widget, const QString &name, const QList<QWi
     return image.save(path, "PNG", 0); // quality 0: the strongest compression (they are committed)
 }
 
+/// saveScreenshot() as a check of the test: a grab that cannot be saved fails it, naming the file.
+inline void checkScreenshot(QWidget &widget, const QString &name)
+{
+    const QString path = outputDir() + u'/' + name;
+    QVERIFY2(widget.grab().save(path), qPrintable(path));
+}
+
 inline std::unique_ptr<TraceStore> openStore(const QString &path)
 {
     StoreOptions options;
