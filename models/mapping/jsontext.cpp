@@ -305,6 +305,42 @@ Scanner scannerFor(QByteArrayView text)
     return Scanner { text.data(), text.data() + text.size() };
 }
 
+// Walks one object or array that must be all of `text` (whitespace aside): `readElement` reads
+// an element (a member or a value) with the scanner placed at its first byte, and returns false
+// to give up.
+template<typename ReadElement>
+bool readContainer(QByteArrayView text, char open, char close, ReadElement readElement)
+{
+    Scanner s = scannerFor(text);
+    s.skipWhitespace();
+    if (s.atEnd() || *s.p != open)
+        return false;
+    ++s.p;
+    s.skipWhitespace();
+    if (!s.atEnd() && *s.p == close) {
+        ++s.p;
+    } else {
+        for (;;) {
+            s.skipWhitespace();
+            if (!readElement(s))
+                return false;
+            s.skipWhitespace();
+            if (s.atEnd())
+                return false;
+            if (*s.p == ',') {
+                ++s.p;
+                continue;
+            }
+            if (*s.p != close)
+                return false;
+            ++s.p;
+            break;
+        }
+    }
+    s.skipWhitespace();
+    return s.atEnd();
+}
+
 bool mayStartJson(char c)
 {
     return c == '{' || c == '[' || c == '"' || c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f'
@@ -335,85 +371,41 @@ QByteArrayView JsonText::trimmed(QByteArrayView text)
 
 std::optional<std::vector<JsonText::Member>> JsonText::objectMembers(QByteArrayView text)
 {
-    Scanner s = scannerFor(text);
-    s.skipWhitespace();
-    if (s.atEnd() || *s.p != '{')
-        return std::nullopt;
-    ++s.p;
     std::vector<Member> members;
-    s.skipWhitespace();
-    if (!s.atEnd() && *s.p == '}') {
-        ++s.p;
-    } else {
-        for (;;) {
-            s.skipWhitespace();
-            const char *keyStart = s.p;
-            if (!s.memberKey())
-                return std::nullopt;
-            // memberKey() validated the key; find its closing quote again by unquoting.
-            const char *keyEnd = s.p - 1;
-            while (keyEnd > keyStart && *keyEnd != '"')
-                --keyEnd;
-            auto key = unquote(QByteArrayView(keyStart, keyEnd - keyStart + 1));
-            if (!key)
-                return std::nullopt;
-            s.skipWhitespace();
-            const char *valueStart = s.p;
-            if (!s.value())
-                return std::nullopt;
-            members.push_back(Member { std::move(*key), QByteArrayView(valueStart, s.p - valueStart) });
-            s.skipWhitespace();
-            if (s.atEnd())
-                return std::nullopt;
-            if (*s.p == ',') {
-                ++s.p;
-                continue;
-            }
-            if (*s.p != '}')
-                return std::nullopt;
-            ++s.p;
-            break;
-        }
-    }
-    s.skipWhitespace();
-    if (!s.atEnd())
+    const bool ok = readContainer(text, '{', '}', [&](Scanner &s) {
+        const char *keyStart = s.p;
+        if (!s.memberKey())
+            return false;
+        // memberKey() validated the key; find its closing quote again by unquoting.
+        const char *keyEnd = s.p - 1;
+        while (keyEnd > keyStart && *keyEnd != '"')
+            --keyEnd;
+        auto key = unquote(QByteArrayView(keyStart, keyEnd - keyStart + 1));
+        if (!key)
+            return false;
+        s.skipWhitespace();
+        const char *valueStart = s.p;
+        if (!s.value())
+            return false;
+        members.push_back(Member { std::move(*key), QByteArrayView(valueStart, s.p - valueStart) });
+        return true;
+    });
+    if (!ok)
         return std::nullopt;
     return members;
 }
 
 std::optional<std::vector<QByteArrayView>> JsonText::arrayElements(QByteArrayView text)
 {
-    Scanner s = scannerFor(text);
-    s.skipWhitespace();
-    if (s.atEnd() || *s.p != '[')
-        return std::nullopt;
-    ++s.p;
     std::vector<QByteArrayView> elements;
-    s.skipWhitespace();
-    if (!s.atEnd() && *s.p == ']') {
-        ++s.p;
-    } else {
-        for (;;) {
-            s.skipWhitespace();
-            const char *valueStart = s.p;
-            if (!s.value())
-                return std::nullopt;
-            elements.emplace_back(valueStart, s.p - valueStart);
-            s.skipWhitespace();
-            if (s.atEnd())
-                return std::nullopt;
-            if (*s.p == ',') {
-                ++s.p;
-                continue;
-            }
-            if (*s.p != ']')
-                return std::nullopt;
-            ++s.p;
-            break;
-        }
-    }
-    s.skipWhitespace();
-    if (!s.atEnd())
+    const bool ok = readContainer(text, '[', ']', [&](Scanner &s) {
+        const char *valueStart = s.p;
+        if (!s.value())
+            return false;
+        elements.emplace_back(valueStart, s.p - valueStart);
+        return true;
+    });
+    if (!ok)
         return std::nullopt;
     return elements;
 }
@@ -589,10 +581,8 @@ QByteArray JsonText::fromMaybeJson(std::string_view utf8)
 void JsonObjectBuilder::set(QByteArrayView key, QByteArray rawValue)
 {
     constexpr size_t kIndexThreshold = 12;
-    if (m_index.isEmpty() && m_members.size() > kIndexThreshold) {
-        for (size_t i = 0; i < m_members.size(); ++i)
-            m_index.insert(m_members[i].first, i);
-    }
+    if (m_index.isEmpty() && m_members.size() > kIndexThreshold)
+        buildIndex();
     if (m_index.isEmpty()) {
         for (auto &member : m_members) {
             if (member.first == key) {
@@ -601,10 +591,8 @@ void JsonObjectBuilder::set(QByteArrayView key, QByteArray rawValue)
             }
         }
         m_members.emplace_back(key.toByteArray(), std::move(rawValue));
-        if (m_members.size() > kIndexThreshold) {
-            for (size_t i = 0; i < m_members.size(); ++i)
-                m_index.insert(m_members[i].first, i);
-        }
+        if (m_members.size() > kIndexThreshold)
+            buildIndex();
         return;
     }
     const QByteArray ownedKey = key.toByteArray();
@@ -615,6 +603,12 @@ void JsonObjectBuilder::set(QByteArrayView key, QByteArray rawValue)
     }
     m_index.insert(ownedKey, m_members.size());
     m_members.emplace_back(ownedKey, std::move(rawValue));
+}
+
+void JsonObjectBuilder::buildIndex()
+{
+    for (size_t i = 0; i < m_members.size(); ++i)
+        m_index.insert(m_members[i].first, i);
 }
 
 void JsonObjectBuilder::append(QByteArrayView key, QByteArray rawValue)

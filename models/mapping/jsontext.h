@@ -70,6 +70,8 @@ public:
     QByteArray toJson() const;
 
 private:
+    void buildIndex();
+
     std::vector<std::pair<QByteArray, QByteArray>> m_members;
     QHash<QByteArray, size_t> m_index; // filled once the object grows past a few members
 };

@@ -182,13 +182,8 @@ public:
 
     QString environment(const FlatJsonValue &v, const char *path)
     {
-        if (v.isMissing())
-            return {};
-        if (!v.isString()) {
-            add(path, expected("string", v));
-            return {};
-        }
-        return normalizeEnvironment(v.toString());
+        const QString name = string(v, path);
+        return v.isString() ? normalizeEnvironment(name) : QString();
     }
 
     void check(bool ok, const QString &error)

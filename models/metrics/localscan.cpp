@@ -209,6 +209,60 @@ bool modelsMatch(std::string_view text, const StringSet &filter)
     return hit;
 }
 
+/// Where the optional trace columns a grouping or filter needs stand in a row (-1: not read).
+struct TraceColumns
+{
+    int source = -1, text = -1, tags = -1, models = -1;
+};
+
+/// Appends those columns to `sql`, numbering them from `column`; `models` only when `withModels`.
+TraceColumns addTraceColumns(QByteArray &sql, int column, const Context &ctx, bool withModels)
+{
+    const MetricsQuery &q = ctx.query;
+    TraceColumns c;
+    auto add = [&](const char *name) {
+        sql += QByteArray(", ") + name;
+        return column++;
+    };
+    if (q.groupBy == Dimension::Source)
+        c.source = add("source_id");
+    if (const char *textColumn = ctx.traceTextColumn())
+        c.text = add(textColumn);
+    if (q.groupBy == Dimension::Tag || !q.filter.tags.isEmpty())
+        c.tags = add("tags");
+    if (withModels && (q.groupBy == Dimension::Model || !q.filter.models.isEmpty()))
+        c.models = add("models");
+    return c;
+}
+
+/// False when the row's tags miss the tag filter.
+bool traceTagsPass(sqlite3_stmt *st, const TraceColumns &c, const Context &ctx)
+{
+    return c.tags < 0 || ctx.tagFilter.empty() || tagsMatch(textAt(st, c.tags), ctx.tagFilter);
+}
+
+/// Appends a trace row's groups for the dimensions the traces table holds itself (source, name,
+/// user, environment, tag); None and Model add nothing here.
+void appendTraceGroups(sqlite3_stmt *st, const TraceColumns &c, Context &ctx, std::vector<qint32> &groups)
+{
+    switch (ctx.query.groupBy) {
+    case Dimension::Source:
+        groups.push_back(ctx.groups.intern(std::to_string(sqlite3_column_int64(st, c.source))));
+        break;
+    case Dimension::TraceName:
+    case Dimension::User:
+    case Dimension::Environment:
+        groups.push_back(ctx.groups.intern(textAt(st, c.text)));
+        break;
+    case Dimension::Tag:
+        appendTags(textAt(st, c.tags), groups, ctx.groups);
+        break;
+    case Dimension::None:
+    case Dimension::Model:
+        break;
+    }
+}
+
 } // namespace
 
 bool scanTraces(
@@ -216,20 +270,7 @@ bool scanTraces(
 {
     const MetricsQuery &q = ctx.query;
     QByteArray sql = "SELECT ts, latency_ns, error_count";
-    int column = 3;
-    const int cSource = q.groupBy == Dimension::Source ? column++ : -1;
-    const char *textColumn = ctx.traceTextColumn();
-    const int cText = textColumn ? column++ : -1;
-    const int cTags = (q.groupBy == Dimension::Tag || !q.filter.tags.isEmpty()) ? column++ : -1;
-    const int cModels = (q.groupBy == Dimension::Model || !q.filter.models.isEmpty()) ? column++ : -1;
-    if (cSource >= 0)
-        sql += ", source_id";
-    if (cText >= 0)
-        sql += QByteArray(", ") + textColumn;
-    if (cTags >= 0)
-        sql += ", tags";
-    if (cModels >= 0)
-        sql += ", models";
+    const TraceColumns columns = addTraceColumns(sql, 3, ctx, true);
     sql += " FROM traces WHERE ts >= ?1 AND ts < ?2";
     if (q.measure == Measure::Latency)
         sql += " AND latency_ns IS NOT NULL";
@@ -257,33 +298,18 @@ bool scanTraces(
         const int bucket = buckets.indexOf(sqlite3_column_int64(st.get(), 0));
         if (bucket < 0)
             continue;
-        if (cTags >= 0 && !ctx.tagFilter.empty() && !tagsMatch(textAt(st.get(), cTags), ctx.tagFilter))
+        if (!traceTagsPass(st.get(), columns, ctx))
             continue;
-        if (cModels >= 0 && !ctx.modelFilter.empty()
-            && !modelsMatch(textAt(st.get(), cModels), ctx.modelFilter))
+        if (columns.models >= 0 && !ctx.modelFilter.empty()
+            && !modelsMatch(textAt(st.get(), columns.models), ctx.modelFilter))
             continue;
         groups.clear();
-        switch (q.groupBy) {
-        case Dimension::None:
+        if (q.groupBy == Dimension::None)
             groups.push_back(0);
-            break;
-        case Dimension::Source: {
-            const std::string id = std::to_string(sqlite3_column_int64(st.get(), cSource));
-            groups.push_back(ctx.groups.intern(id));
-            break;
-        }
-        case Dimension::TraceName:
-        case Dimension::User:
-        case Dimension::Environment:
-            groups.push_back(ctx.groups.intern(textAt(st.get(), cText)));
-            break;
-        case Dimension::Tag:
-            appendTags(textAt(st.get(), cTags), groups, ctx.groups);
-            break;
-        case Dimension::Model:
-            appendLines(textAt(st.get(), cModels), groups, ctx.groups);
-            break;
-        }
+        else if (q.groupBy == Dimension::Model)
+            appendLines(textAt(st.get(), columns.models), groups, ctx.groups);
+        else
+            appendTraceGroups(st.get(), columns, ctx, groups);
         const bool failed = sqlite3_column_int64(st.get(), 2) > 0;
         const qint64 latency = sqlite3_column_int64(st.get(), 1);
         for (const qint32 g : groups) {
@@ -327,17 +353,7 @@ bool readTraceTable(sqlite3 *db, Context &ctx, QString *error)
     ctx.traceGroupCount.assign(static_cast<size_t>(span), 0);
 
     QByteArray sql = "SELECT rk";
-    int column = 1;
-    const int cSource = q.groupBy == Dimension::Source ? column++ : -1;
-    const char *textColumn = ctx.traceTextColumn();
-    const int cText = textColumn ? column++ : -1;
-    const int cTags = (q.groupBy == Dimension::Tag || !q.filter.tags.isEmpty()) ? column++ : -1;
-    if (cSource >= 0)
-        sql += ", source_id";
-    if (cText >= 0)
-        sql += QByteArray(", ") + textColumn;
-    if (cTags >= 0)
-        sql += ", tags";
+    const TraceColumns columns = addTraceColumns(sql, 1, ctx, false);
     Stmt st(db, sql + " FROM traces WHERE 1" + where);
     if (!st.isValid()) {
         *error = st.error();
@@ -348,25 +364,10 @@ bool readTraceTable(sqlite3 *db, Context &ctx, QString *error)
     std::vector<qint32> groups;
     while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
         const qint64 rk = sqlite3_column_int64(st.get(), 0);
-        if (cTags >= 0 && !ctx.tagFilter.empty() && !tagsMatch(textAt(st.get(), cTags), ctx.tagFilter))
+        if (!traceTagsPass(st.get(), columns, ctx))
             continue;
         groups.clear();
-        switch (q.groupBy) {
-        case Dimension::Source:
-            groups.push_back(ctx.groups.intern(std::to_string(sqlite3_column_int64(st.get(), cSource))));
-            break;
-        case Dimension::TraceName:
-        case Dimension::User:
-        case Dimension::Environment:
-            groups.push_back(ctx.groups.intern(textAt(st.get(), cText)));
-            break;
-        case Dimension::Tag:
-            appendTags(textAt(st.get(), cTags), groups, ctx.groups);
-            break;
-        case Dimension::None:
-        case Dimension::Model:
-            break; // included, no trace group
-        }
+        appendTraceGroups(st.get(), columns, ctx, groups); // None and Model: included, no trace group
         const auto index = static_cast<size_t>(rk - ctx.minRk);
         ctx.traceGroupFirst[index] = static_cast<qint32>(ctx.traceGroupList.size());
         ctx.traceGroupCount[index] = static_cast<quint16>(std::min<size_t>(groups.size(), 0xffff));

@@ -7,6 +7,10 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include <optional>
+#include <type_traits>
+#include <vector>
+
 namespace tg {
 
 namespace {
@@ -102,6 +106,51 @@ ScoreRow readScoreRow(const sql::Statement &st)
 QString escapeSqlString(const QString &text)
 {
     return QString(text).replace(u'\'', QStringLiteral("''"));
+}
+
+template<typename Value> void bindParameter(sql::Statement &st, int index, const Value &value)
+{
+    st.bind(index, value);
+}
+
+void bindParameter(sql::Statement &st, int index, const CompactId &id)
+{
+    id.bindTo(st, index);
+}
+
+/// Prepares `sql` and binds `parameters` to ?1, ?2, ...; false (and nothing bound) if it does not prepare.
+template<typename... Values>
+bool prepareBound(sql::Statement &st, sql::Database &db, const QString &sql, const Values &...parameters)
+{
+    if (!st.prepare(db, sql))
+        return false;
+    int index = 0;
+    (bindParameter(st, ++index, parameters), ...);
+    return true;
+}
+
+/// Every row of the query, each read with `read`.
+template<typename Read, typename... Values>
+auto selectRows(sql::Database &db, const QString &sql, Read read, const Values &...parameters)
+{
+    std::vector<std::invoke_result_t<Read, const sql::Statement &>> rows;
+    sql::Statement st;
+    if (prepareBound(st, db, sql, parameters...)) {
+        while (st.step())
+            rows.push_back(read(st));
+    }
+    return rows;
+}
+
+/// The query's first row, read with `read`, or nullopt.
+template<typename Read, typename... Values>
+auto selectRow(sql::Database &db, const QString &sql, Read read, const Values &...parameters)
+    -> std::optional<std::invoke_result_t<Read, const sql::Statement &>>
+{
+    sql::Statement st;
+    if (!prepareBound(st, db, sql, parameters...) || !st.step())
+        return std::nullopt;
+    return read(st);
 }
 
 /// Upper bound for a prefix range scan: every string starting with `prefix` sorts below it.
@@ -234,26 +283,14 @@ std::optional<TraceRow> StoreReader::trace(qint64 traceRk)
 {
     const QString sql
         = QStringLiteral("SELECT %1 FROM traces WHERE rk = ?1").arg(QLatin1String(kTraceRowColumns));
-    sql::Statement st;
-    st.prepare(m_db, sql);
-    st.bind(1, traceRk);
-    if (!st.step())
-        return std::nullopt;
-    return readTraceRow(st);
+    return selectRow(m_db, sql, readTraceRow, traceRk);
 }
 
 std::optional<TraceRow> StoreReader::traceById(qint64 sourceId, const QString &traceId)
 {
     const QString sql = QStringLiteral("SELECT %1 FROM traces WHERE source_id = ?1 AND id = ?2")
                             .arg(QLatin1String(kTraceRowColumns));
-    sql::Statement st;
-    st.prepare(m_db, sql);
-    st.bind(1, sourceId);
-    const CompactId id(traceId);
-    id.bindTo(st, 2);
-    if (!st.step())
-        return std::nullopt;
-    return readTraceRow(st);
+    return selectRow(m_db, sql, readTraceRow, sourceId, CompactId(traceId));
 }
 
 std::vector<TraceRow> StoreReader::tracesByRowKeys(const QList<qint64> &traceRks)
@@ -428,59 +465,31 @@ std::optional<SessionRow> StoreReader::session(qint64 sourceId, const QString &s
 {
     const QString sql = QStringLiteral("SELECT %1 FROM sessions WHERE source_id = ?1 AND id = ?2")
                             .arg(QLatin1String(kSessionColumns));
-    sql::Statement st;
-    st.prepare(m_db, sql);
-    st.bind(1, sourceId);
-    st.bind(2, sessionId);
-    if (!st.step())
-        return std::nullopt;
-    return readSessionRow(st);
+    return selectRow(m_db, sql, readSessionRow, sourceId, sessionId);
 }
 
 std::vector<TraceRow> StoreReader::sessionTraces(qint64 sourceId, const QString &sessionId)
 {
-    std::vector<TraceRow> rows;
     const QString sql
         = QStringLiteral("SELECT %1 FROM traces WHERE session_id = ?1 AND source_id = ?2 ORDER BY ts, rk")
               .arg(QLatin1String(kTraceRowColumns));
-    sql::Statement st;
-    st.prepare(m_db, sql);
-    st.bind(1, sessionId);
-    st.bind(2, sourceId);
-    while (st.step())
-        rows.push_back(readTraceRow(st));
-    return rows;
+    return selectRows(m_db, sql, readTraceRow, sessionId, sourceId);
 }
 
 std::vector<ScoreRow> StoreReader::scoresForTrace(qint64 sourceId, const QString &traceId)
 {
-    std::vector<ScoreRow> rows;
     const QString sql
         = QStringLiteral("SELECT %1 FROM scores WHERE source_id = ?1 AND trace_id = ?2 ORDER BY ts, rk")
               .arg(QLatin1String(kScoreColumns));
-    sql::Statement st;
-    st.prepare(m_db, sql);
-    st.bind(1, sourceId);
-    const CompactId id(traceId);
-    id.bindTo(st, 2);
-    while (st.step())
-        rows.push_back(readScoreRow(st));
-    return rows;
+    return selectRows(m_db, sql, readScoreRow, sourceId, CompactId(traceId));
 }
 
 std::vector<ScoreRow> StoreReader::scoresForSession(qint64 sourceId, const QString &sessionId)
 {
-    std::vector<ScoreRow> rows;
     const QString sql
         = QStringLiteral("SELECT %1 FROM scores WHERE source_id = ?1 AND session_id = ?2 ORDER BY ts, rk")
               .arg(QLatin1String(kScoreColumns));
-    sql::Statement st;
-    st.prepare(m_db, sql);
-    st.bind(1, sourceId);
-    st.bind(2, sessionId);
-    while (st.step())
-        rows.push_back(readScoreRow(st));
-    return rows;
+    return selectRows(m_db, sql, readScoreRow, sourceId, sessionId);
 }
 
 QString StoreReader::fullTextQuery(const QString &text)

@@ -68,6 +68,12 @@ void mergeObjects(QJsonObject &base, const QJsonObject &update, int depth)
     }
 }
 
+/// True when a trace or observation record sets any part of its payload.
+template<typename Record> bool givesPayload(const Record &record)
+{
+    return !record.input.isNull() || !record.output.isNull() || !record.metadata.isNull();
+}
+
 } // namespace
 
 QByteArray mergeJsonObjects(const QByteArray &base, const QByteArray &update)
@@ -408,6 +414,20 @@ qint64 WriteContext::writePayload(qint64 traceRk, qint64 obsRk, const QString &n
     return rk;
 }
 
+qint64 WriteContext::rewritePayload(qint64 traceRk, qint64 obsRk, const QString &name, qint64 oldPayloadRk,
+    const QByteArray &input, const QByteArray &output, const QByteArray &metadataUpdate, QByteArray *metadata,
+    bool *ok)
+{
+    QByteArray storedInput, storedOutput, storedMetadata;
+    if (oldPayloadRk > 0)
+        readPayload(oldPayloadRk, &storedInput, &storedOutput, &storedMetadata);
+    const QByteArray merged = mergeJsonObjects(storedMetadata, metadataUpdate);
+    if (metadata)
+        *metadata = merged;
+    return writePayload(traceRk, obsRk, name, input.isNull() ? storedInput : input,
+        output.isNull() ? storedOutput : output, merged, oldPayloadRk, ok);
+}
+
 void WriteContext::adjustNameCount(qint64 sourceId, const QString &oldName, const QString &newName)
 {
     if (oldName == newName)
@@ -472,18 +492,11 @@ bool WriteContext::upsertTrace(qint64 sourceId, const TraceRecord &record, QStri
     const QString &sessionId = pick(record.sessionId, oldSession);
     qint64 payloadRk = oldPayloadRk;
     QString agent = oldAgent;
-    const bool payloadGiven = !record.input.isNull() || !record.output.isNull() || !record.metadata.isNull();
-    if (payloadGiven || name != oldName) {
-        QByteArray input, output, metadata;
-        if (oldPayloadRk > 0)
-            readPayload(oldPayloadRk, &input, &output, &metadata);
-        if (!record.input.isNull())
-            input = record.input;
-        if (!record.output.isNull())
-            output = record.output;
-        metadata = mergeJsonObjects(metadata, record.metadata);
+    if (givesPayload(record) || name != oldName) {
+        QByteArray metadata;
         bool ok = false;
-        payloadRk = writePayload(rk, 0, name, input, output, metadata, oldPayloadRk, &ok);
+        payloadRk = rewritePayload(
+            rk, 0, name, oldPayloadRk, record.input, record.output, record.metadata, &metadata, &ok);
         if (!ok) {
             *error = QStringLiteral("cannot store the payload of trace %1: %2")
                          .arg(record.id, m_db.lastSqliteError());
@@ -700,18 +713,10 @@ bool WriteContext::upsertObservation(
     if (!record.environment.isNull())
         noteFacet(static_cast<int>(FacetKind::Environment), environment);
 
-    const bool payloadGiven = !record.input.isNull() || !record.output.isNull() || !record.metadata.isNull();
-    if (payloadGiven || (exists && name != oldName)) {
-        QByteArray input, output, metadata;
-        if (payloadRk > 0)
-            readPayload(payloadRk, &input, &output, &metadata);
-        if (!record.input.isNull())
-            input = record.input;
-        if (!record.output.isNull())
-            output = record.output;
-        metadata = mergeJsonObjects(metadata, record.metadata);
+    if (givesPayload(record) || (exists && name != oldName)) {
         bool ok = false;
-        payloadRk = writePayload(traceRk, rk, name, input, output, metadata, payloadRk, &ok);
+        payloadRk = rewritePayload(
+            traceRk, rk, name, payloadRk, record.input, record.output, record.metadata, nullptr, &ok);
         if (!ok) {
             *error = QStringLiteral("cannot store the payload of observation %1: %2")
                          .arg(record.id, m_db.lastSqliteError());

@@ -92,6 +92,11 @@ private:
     qint64 writePayload(qint64 traceRk, qint64 obsRk, const QString &name, const QByteArray &input,
         const QByteArray &output, const QByteArray &metadata, qint64 oldPayloadRk, bool *ok);
     bool readPayload(qint64 payloadRk, QByteArray *input, QByteArray *output, QByteArray *metadata);
+    /// writePayload() of the stored payload `oldPayloadRk` (0 = none) with a record's parts laid over
+    /// it: a given input or output replaces, metadata merges (into `*metadata`, if asked for).
+    qint64 rewritePayload(qint64 traceRk, qint64 obsRk, const QString &name, qint64 oldPayloadRk,
+        const QByteArray &input, const QByteArray &output, const QByteArray &metadataUpdate,
+        QByteArray *metadata, bool *ok);
     void adjustNameCount(qint64 sourceId, const QString &oldName, const QString &newName);
     bool recomputeSession(qint64 sourceId, const QString &sessionId);
     void reloadRowKeys();

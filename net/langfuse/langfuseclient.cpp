@@ -93,38 +93,34 @@ LangfusePage LangfuseClient::windowError()
     return page;
 }
 
+template<typename Result>
+void LangfuseClient::getParsed(LangfuseEndpoint endpoint, RequestPriority priority, QObject *context,
+    std::function<void(Result)> done, Result (*parse)(const QByteArray &))
+{
+    LangfuseRequest request;
+    request.endpoint = endpoint;
+    request.priority = priority;
+    m_transport->get(m_credentials, request, context, [done, parse](const LangfuseResponse &r) {
+        if (!r.ok()) {
+            Result failed;
+            failed.error = r.error;
+            done(failed);
+            return;
+        }
+        done(parse(r.body));
+    });
+}
+
 void LangfuseClient::health(
     QObject *context, std::function<void(LangfuseHealth)> done, RequestPriority priority)
 {
-    LangfuseRequest request;
-    request.endpoint = LangfuseEndpoint::Health;
-    request.priority = priority;
-    m_transport->get(m_credentials, request, context, [done](const LangfuseResponse &r) {
-        if (!r.ok()) {
-            LangfuseHealth h;
-            h.error = r.error;
-            done(h);
-            return;
-        }
-        done(parseLangfuseHealth(r.body));
-    });
+    getParsed(LangfuseEndpoint::Health, priority, context, std::move(done), parseLangfuseHealth);
 }
 
 void LangfuseClient::project(
     QObject *context, std::function<void(LangfuseProjectInfo)> done, RequestPriority priority)
 {
-    LangfuseRequest request;
-    request.endpoint = LangfuseEndpoint::Projects;
-    request.priority = priority;
-    m_transport->get(m_credentials, request, context, [done](const LangfuseResponse &r) {
-        if (!r.ok()) {
-            LangfuseProjectInfo p;
-            p.error = r.error;
-            done(p);
-            return;
-        }
-        done(parseLangfuseProjects(r.body));
-    });
+    getParsed(LangfuseEndpoint::Projects, priority, context, std::move(done), parseLangfuseProjects);
 }
 
 void LangfuseClient::testConnection(QObject *context, std::function<void(LangfuseConnectionTest)> done)
@@ -191,9 +187,24 @@ void LangfuseClient::requestPage(LangfuseFeature feature, LangfusePageKind kind,
     const RouteFn &route, RequestPriority priority, QObject *context, PageCallback done)
 {
     const bool legacy = token.legacy || !m_transport->supports(m_credentials.host, feature);
-    Route r = route(legacy);
+    sendPage(feature, kind, buildRoute(route, legacy, priority), !legacy, route, context, std::move(done));
+}
+
+LangfuseClient::Route LangfuseClient::buildRoute(
+    const RouteFn &routeFn, bool legacy, RequestPriority priority)
+{
+    Route r = routeFn(legacy);
+    r.request.endpoint = r.endpoint;
     r.request.priority = priority;
-    sendPage(feature, kind, std::move(r), !legacy, route, context, std::move(done));
+    return r;
+}
+
+bool LangfuseClient::refuseWithoutWindow(bool narrowed, QObject *context, const PageCallback &done)
+{
+    if (narrowed)
+        return false;
+    postLater(context ? context : this, [done] { done(windowError()); });
+    return true;
 }
 
 void LangfuseClient::sendPage(LangfuseFeature feature, LangfusePageKind kind, Route route, bool mayFallBack,
@@ -212,9 +223,8 @@ void LangfuseClient::sendPage(LangfuseFeature feature, LangfusePageKind kind, Ro
                 if (response.httpStatus == 404 && !m_transport->knownSupported(host, feature)) {
                     // A self-hosted v3 server (or a v4 preview) without the endpoint: use v1 from now on.
                     m_transport->setSupported(host, feature, false);
-                    Route legacy = routeFn(true);
-                    legacy.request.priority = priority;
-                    sendPage(feature, kind, std::move(legacy), false, routeFn, context, done);
+                    sendPage(
+                        feature, kind, buildRoute(routeFn, true, priority), false, routeFn, context, done);
                     return;
                 }
                 if (response.ok())
@@ -248,17 +258,15 @@ void LangfuseClient::sendPage(LangfuseFeature feature, LangfusePageKind kind, Ro
 void LangfuseClient::listObservations(const TimeWindow &window, const PageToken &token,
     RequestPriority priority, QObject *context, PageCallback done)
 {
-    if (!window.isValid()) {
-        postLater(context ? context : this, [done] { done(windowError()); });
+    if (refuseWithoutWindow(window.isValid(), context, done))
         return;
-    }
     const int v2Limit = m_observationLimit;
     const int v1Limit = std::min(m_traceLimit, 100);
     requestPage(
         LangfuseFeature::ObservationsV2, LangfusePageKind::Observations, token,
         [=](bool legacy) {
             Route r;
-            QueryItems q;
+            QueryItems &q = r.request.query;
             if (!legacy) {
                 r.endpoint = LangfuseEndpoint::ObservationsV2;
                 q.addQueryItem(QStringLiteral("fields"), observationFieldsAll());
@@ -271,8 +279,6 @@ void LangfuseClient::listObservations(const TimeWindow &window, const PageToken 
                 addWindow(q, window, "fromStartTime", "toStartTime");
                 r.limit = v1Limit;
             }
-            r.request.endpoint = r.endpoint;
-            r.request.query = q;
             return r;
         },
         priority, context, std::move(done));
@@ -281,16 +287,14 @@ void LangfuseClient::listObservations(const TimeWindow &window, const PageToken 
 void LangfuseClient::listTraces(const TimeWindow &window, const PageToken &token, RequestPriority priority,
     QObject *context, PageCallback done)
 {
-    if (!window.isValid()) {
-        postLater(context ? context : this, [done] { done(windowError()); });
+    if (refuseWithoutWindow(window.isValid(), context, done))
         return;
-    }
     const int limit = m_traceLimit;
     requestPage(
         LangfuseFeature::ObservationsV2, LangfusePageKind::TraceList, token,
         [=](bool legacy) {
             Route r;
-            QueryItems q;
+            QueryItems &q = r.request.query;
             if (!legacy) {
                 r.endpoint = LangfuseEndpoint::ObservationsV2;
                 q.addQueryItem(QStringLiteral("fields"), QLatin1String(kTraceFields));
@@ -306,8 +310,6 @@ void LangfuseClient::listTraces(const TimeWindow &window, const PageToken &token
                 q.addQueryItem(QStringLiteral("fields"), QStringLiteral("core,io"));
             }
             r.limit = limit;
-            r.request.endpoint = r.endpoint;
-            r.request.query = q;
             return r;
         },
         priority, context, std::move(done));
@@ -321,7 +323,7 @@ void LangfuseClient::fetchTrace(const QString &traceId, const PageToken &token, 
         LangfuseFeature::ObservationsV2, LangfusePageKind::Trace, token,
         [=](bool legacy) {
             Route r;
-            QueryItems q;
+            QueryItems &q = r.request.query;
             if (!legacy) {
                 r.endpoint = LangfuseEndpoint::ObservationsV2;
                 q.addQueryItem(QStringLiteral("fields"), observationFieldsAll());
@@ -332,8 +334,6 @@ void LangfuseClient::fetchTrace(const QString &traceId, const PageToken &token, 
                 r.endpoint = LangfuseEndpoint::Trace;
                 r.request.id = traceId;
             }
-            r.request.endpoint = r.endpoint;
-            r.request.query = q;
             return r;
         },
         priority, context, std::move(done));
@@ -347,7 +347,7 @@ void LangfuseClient::fetchSession(const QString &sessionId, const PageToken &tok
         LangfuseFeature::ObservationsV2, LangfusePageKind::SessionTraces, token,
         [=](bool legacy) {
             Route r;
-            QueryItems q;
+            QueryItems &q = r.request.query;
             if (!legacy) {
                 r.endpoint = LangfuseEndpoint::ObservationsV2;
                 q.addQueryItem(QStringLiteral("fields"), QLatin1String(kTraceFields));
@@ -359,8 +359,6 @@ void LangfuseClient::fetchSession(const QString &sessionId, const PageToken &tok
                 r.endpoint = LangfuseEndpoint::Session;
                 r.request.id = sessionId;
             }
-            r.request.endpoint = r.endpoint;
-            r.request.query = q;
             return r;
         },
         priority, context, std::move(done));
@@ -369,17 +367,15 @@ void LangfuseClient::fetchSession(const QString &sessionId, const PageToken &tok
 void LangfuseClient::listSessions(const TimeWindow &window, const PageToken &token, RequestPriority priority,
     QObject *context, PageCallback done)
 {
-    if (!window.isValid()) {
-        postLater(context ? context : this, [done] { done(windowError()); });
+    if (refuseWithoutWindow(window.isValid(), context, done))
         return;
-    }
     const int v2Limit = m_observationLimit;
     const int v1Limit = m_traceLimit;
     requestPage(
         LangfuseFeature::ObservationsV2, LangfusePageKind::Sessions, token,
         [=](bool legacy) {
             Route r;
-            QueryItems q;
+            QueryItems &q = r.request.query;
             if (!legacy) {
                 r.endpoint = LangfuseEndpoint::ObservationsV2;
                 q.addQueryItem(QStringLiteral("fields"), QStringLiteral("core,basic,trace_context"));
@@ -393,8 +389,6 @@ void LangfuseClient::listSessions(const TimeWindow &window, const PageToken &tok
                 addWindow(q, window, "fromTimestamp", "toTimestamp");
                 r.limit = v1Limit;
             }
-            r.request.endpoint = r.endpoint;
-            r.request.query = q;
             return r;
         },
         priority, context, std::move(done));
@@ -403,16 +397,15 @@ void LangfuseClient::listSessions(const TimeWindow &window, const PageToken &tok
 void LangfuseClient::listScores(const LangfuseScoreQuery &query, const PageToken &token,
     RequestPriority priority, QObject *context, PageCallback done)
 {
-    if (query.traceId.isEmpty() && query.sessionId.isEmpty() && !query.window.isValid()) {
-        postLater(context ? context : this, [done] { done(windowError()); });
+    const bool narrowed = !query.traceId.isEmpty() || !query.sessionId.isEmpty() || query.window.isValid();
+    if (refuseWithoutWindow(narrowed, context, done))
         return;
-    }
     const int limit = std::min(m_traceLimit, 100);
     requestPage(
         LangfuseFeature::ScoresV3, LangfusePageKind::Scores, token,
         [=](bool legacy) {
             Route r;
-            QueryItems q;
+            QueryItems &q = r.request.query;
             r.endpoint = legacy ? LangfuseEndpoint::ScoresV2 : LangfuseEndpoint::ScoresV3;
             addPaging(q, token, !legacy, limit, &r.page);
             if (!legacy)
@@ -424,8 +417,6 @@ void LangfuseClient::listScores(const LangfuseScoreQuery &query, const PageToken
             if (query.window.isValid())
                 addWindow(q, query.window, "fromTimestamp", "toTimestamp");
             r.limit = limit;
-            r.request.endpoint = r.endpoint;
-            r.request.query = q;
             return r;
         },
         priority, context, std::move(done));

@@ -86,7 +86,17 @@ private:
         int limit = 0;
         int page = 1;
     };
+    /// Fills a Route's endpoint and query (request.endpoint and priority are set by buildRoute()).
     using RouteFn = std::function<Route(bool legacy)>;
+
+    /// GETs `endpoint` and answers `done` with parse(body), or with a Result that carries the error.
+    template<typename Result>
+    void getParsed(LangfuseEndpoint endpoint, RequestPriority priority, QObject *context,
+        std::function<void(Result)> done, Result (*parse)(const QByteArray &));
+    static Route buildRoute(const RouteFn &routeFn, bool legacy, RequestPriority priority);
+    /// Answers `done` (later) with windowError() unless the listing is `narrowed` by a time window
+    /// or an id; true when it did.
+    bool refuseWithoutWindow(bool narrowed, QObject *context, const PageCallback &done);
 
     void requestPage(LangfuseFeature feature, LangfusePageKind kind, const PageToken &token,
         const RouteFn &route, RequestPriority priority, QObject *context, PageCallback done);

@@ -263,31 +263,25 @@ std::optional<HttpResponse> HttpReceiver::checkHead(const HttpRequest &head) con
 void HttpReceiver::handle(HttpRequest &&request, HttpResponder responder)
 {
     m_pipeline->noteRequest(request.body.size());
-    switch (routeOf(request.path)) {
+    const Route route = routeOf(request.path);
+    switch (route) {
     case Route::Traces:
-        ++m_pendingWork;
-        m_workers.start([this, request = std::move(request), responder]() mutable {
-            handleTraces(std::move(request), responder);
-            --m_pendingWork;
-        });
-        return;
     case Route::Logs:
-    case Route::Metrics: {
-        const bool logs = routeOf(request.path) == Route::Logs;
+    case Route::Metrics:
+    case Route::Ingestion: {
+        // Decoding and storing run on a worker, counted so that checkHead() can refuse early.
         ++m_pendingWork;
-        m_workers.start([this, request = std::move(request), responder, logs]() mutable {
-            handleLogsOrMetrics(std::move(request), responder, logs);
+        m_workers.start([this, route, request = std::move(request), responder]() mutable {
+            if (route == Route::Traces)
+                handleTraces(std::move(request), responder);
+            else if (route == Route::Ingestion)
+                handleIngestion(std::move(request), responder);
+            else
+                handleLogsOrMetrics(std::move(request), responder, route == Route::Logs);
             --m_pendingWork;
         });
         return;
     }
-    case Route::Ingestion:
-        ++m_pendingWork;
-        m_workers.start([this, request = std::move(request), responder]() mutable {
-            handleIngestion(std::move(request), responder);
-            --m_pendingWork;
-        });
-        return;
     case Route::Health:
     case Route::Ready: {
         HttpResponse response = HttpResponse::json(

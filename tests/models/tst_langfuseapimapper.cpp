@@ -1,7 +1,7 @@
 #include "domain/timeformat.h"
+#include "langfusetestutil.h"
 #include "mapping/langfuseapimapper.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -9,21 +9,9 @@
 #include <QTest>
 
 using namespace tg;
+using namespace tg::test;
 
 namespace {
-
-QByteArray readData(const char *name)
-{
-    QFile file(QStringLiteral(TRACEGLASS_TEST_DATA_DIR "/langfuse/") + QLatin1String(name));
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot open %s", name);
-    return file.readAll();
-}
-
-qint64 ns(const char *iso)
-{
-    return parseIsoTimestampNs(QString::fromLatin1(iso)).value();
-}
 
 QByteArray compact(const QJsonObject &o)
 {
@@ -77,7 +65,7 @@ private slots:
 
 void TestLangfuseApiMapper::traceWithFullDetails()
 {
-    const LangfuseApiResult r = LangfuseApiMapper::mapTrace(readData("trace-full-details.json"));
+    const LangfuseApiResult r = LangfuseApiMapper::mapTrace(readLangfuseData("trace-full-details.json"));
     QVERIFY2(r.ok, qPrintable(r.error));
     QCOMPARE(r.batch.traces.size(), size_t(1));
     QCOMPARE(r.batch.observations.size(), size_t(2));
@@ -157,7 +145,7 @@ void TestLangfuseApiMapper::traceWithFullDetails()
 void TestLangfuseApiMapper::observationsV2Page()
 {
     const LangfuseApiResult r
-        = LangfuseApiMapper::mapObservationsV2Page(readData("observations-v2-page.json"));
+        = LangfuseApiMapper::mapObservationsV2Page(readLangfuseData("observations-v2-page.json"));
     QVERIFY2(r.ok, qPrintable(r.error));
     QCOMPARE(r.itemCount, 3);
     QCOMPARE(r.skippedCount, 0);
@@ -259,7 +247,7 @@ void TestLangfuseApiMapper::tracesFromRootObservations()
 
 void TestLangfuseApiMapper::scoresV3Page()
 {
-    const LangfuseApiResult r = LangfuseApiMapper::mapScoresPage(readData("scores-v3-page.json"));
+    const LangfuseApiResult r = LangfuseApiMapper::mapScoresPage(readLangfuseData("scores-v3-page.json"));
     QVERIFY2(r.ok, qPrintable(r.error));
     QCOMPARE(r.batch.scores.size(), size_t(5));
     QCOMPARE(r.meta.limit, 50);
@@ -603,7 +591,7 @@ void TestLangfuseApiMapper::randomSchemaShapedData()
 
 void TestLangfuseApiMapper::documentTraceDownload()
 {
-    const LangfuseApiResult r = LangfuseApiMapper::mapDocument(readData("trace-download.json"));
+    const LangfuseApiResult r = LangfuseApiMapper::mapDocument(readLangfuseData("trace-download.json"));
     QVERIFY2(r.ok, qPrintable(r.error));
     QCOMPARE(r.batch.observations.size(), size_t(2));
     QCOMPARE(r.batch.scores.size(), size_t(1));
@@ -623,7 +611,8 @@ void TestLangfuseApiMapper::documentTraceDownload()
     QCOMPARE(r.batch.scores[0].stringValue, QStringLiteral("True"));
 
     // The GET /traces/{id} answer also reads as a document.
-    const LangfuseApiResult full = LangfuseApiMapper::mapDocument(readData("trace-full-details.json"));
+    const LangfuseApiResult full
+        = LangfuseApiMapper::mapDocument(readLangfuseData("trace-full-details.json"));
     QVERIFY(full.ok);
     QCOMPARE(full.batch.traces.size(), size_t(1));
     QCOMPARE(full.batch.observations.size(), size_t(2));
@@ -646,7 +635,7 @@ void TestLangfuseApiMapper::documentTraceDownload()
 
 void TestLangfuseApiMapper::documentJsonLines()
 {
-    const LangfuseApiResult r = LangfuseApiMapper::mapDocument(readData("observations-export.jsonl"));
+    const LangfuseApiResult r = LangfuseApiMapper::mapDocument(readLangfuseData("observations-export.jsonl"));
     QVERIFY(r.ok);
     QCOMPARE(r.batch.observations.size(), size_t(3));
     QCOMPARE(r.skippedCount, 1); // the line that is not JSON
@@ -667,13 +656,15 @@ void TestLangfuseApiMapper::documentJsonLines()
 void TestLangfuseApiMapper::documentShapes()
 {
     // An ingestion batch file.
-    const LangfuseApiResult ingest = LangfuseApiMapper::mapDocument(readData("ingestion-langfuse-js.json"));
+    const LangfuseApiResult ingest
+        = LangfuseApiMapper::mapDocument(readLangfuseData("ingestion-langfuse-js.json"));
     QVERIFY(ingest.ok);
     QCOMPARE(ingest.batch.observations.size(), size_t(5));
     QCOMPARE(ingest.itemCount, 9);
 
     // A v2 page file rebuilds traces.
-    const LangfuseApiResult v2 = LangfuseApiMapper::mapDocument(readData("observations-v2-page.json"));
+    const LangfuseApiResult v2
+        = LangfuseApiMapper::mapDocument(readLangfuseData("observations-v2-page.json"));
     QVERIFY(v2.ok);
     QCOMPARE(v2.batch.traces.size(), size_t(2));
     QCOMPARE(v2.meta.cursor.isEmpty(), false);

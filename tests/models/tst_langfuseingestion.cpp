@@ -1,28 +1,16 @@
 #include "domain/timeformat.h"
+#include "langfusetestutil.h"
 #include "mapping/langfuseingestionparser.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
 
 using namespace tg;
+using namespace tg::test;
 
 namespace {
-
-QByteArray readData(const char *name)
-{
-    QFile file(QStringLiteral(TRACEGLASS_TEST_DATA_DIR "/langfuse/") + QLatin1String(name));
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot open %s", name);
-    return file.readAll();
-}
-
-qint64 ns(const char *iso)
-{
-    return parseIsoTimestampNs(QString::fromLatin1(iso)).value();
-}
 
 /// A batch of one event with the given type and body.
 QByteArray one(const QString &type, const QJsonObject &body, const QString &id = QStringLiteral("evt-1"),
@@ -79,7 +67,8 @@ private slots:
 
 void TestLangfuseIngestion::jsSdkBatch()
 {
-    const LangfuseIngestionResult r = LangfuseIngestionParser::parse(readData("ingestion-langfuse-js.json"));
+    const LangfuseIngestionResult r
+        = LangfuseIngestionParser::parse(readLangfuseData("ingestion-langfuse-js.json"));
     QVERIFY(r.valid);
     QCOMPARE(r.httpStatus(), 207);
     QCOMPARE(r.eventCount, 9);
@@ -159,7 +148,8 @@ void TestLangfuseIngestion::jsSdkBatch()
 
 void TestLangfuseIngestion::liteLlmBatch()
 {
-    const LangfuseIngestionResult r = LangfuseIngestionParser::parse(readData("ingestion-litellm.json"));
+    const LangfuseIngestionResult r
+        = LangfuseIngestionParser::parse(readLangfuseData("ingestion-litellm.json"));
     QVERIFY(r.valid);
     QCOMPARE(r.errors.size(), size_t(0));
     QCOMPARE(r.successes.size(), size_t(2));
@@ -859,7 +849,7 @@ void TestLangfuseIngestion::bodyWithoutIdIsAcceptedButNotStored()
 
 void TestLangfuseIngestion::failAccepted()
 {
-    LangfuseIngestionResult r = LangfuseIngestionParser::parse(readData("ingestion-litellm.json"));
+    LangfuseIngestionResult r = LangfuseIngestionParser::parse(readLangfuseData("ingestion-litellm.json"));
     QCOMPARE(r.successes.size(), size_t(2));
     r.failAccepted();
     QVERIFY(r.successes.empty());

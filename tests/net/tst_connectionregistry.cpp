@@ -2,25 +2,24 @@
 // real gnome-keyring (scripts/test runs this inside one, see scripts/with-keyring); plus the
 // no-keychain path in a child process on a private D-Bus without any Secret Service, where the
 // key must be kept in memory and announced, never written to a file.
+#include "keyringtestutil.h"
 #include "langfuse/connectionregistry.h"
 
-#include <QDirIterator>
 #include <QFile>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <cstdio>
 
 using namespace tg;
+using namespace tg::test;
 
 namespace {
 
-const QString kTestService = QStringLiteral("Traceglass tests");
 constexpr char kChildVar[] = "TRACEGLASS_REGISTRY_CHILD";
 constexpr char kChildSecretVar[] = "TRACEGLASS_REGISTRY_CHILD_SECRET";
 
@@ -28,11 +27,6 @@ QString randomSecret()
 {
     return QStringLiteral("sk-lf-") + QString::number(QRandomGenerator::system()->generate64(), 36)
         + QString::number(QRandomGenerator::system()->generate64(), 36);
-}
-
-bool keyringRequired()
-{
-    return qEnvironmentVariableIntValue("TRACEGLASS_REQUIRE_KEYRING") == 1;
 }
 
 ConnectionRegistry::Options options(const QProcessEnvironment &env = QProcessEnvironment())
@@ -103,38 +97,28 @@ int runChild()
 {
     QStandardPaths::setTestModeEnabled(true);
     const QString secret = qEnvironmentVariable(kChildSecretVar);
-    auto out = [](const char *key, const QString &value) {
-        std::printf("%s=%s\n", key, qPrintable(QString(value).replace(u'\n', u' ')));
-    };
     ConnectionRegistry registry(options());
     registry.load();
     const Outcome saved = save(registry, sample(), secret);
-    out("saved", saved.ok ? QStringLiteral("yes") : QStringLiteral("no"));
-    out("message", saved.message);
-    out("storage", registry.storageMessage());
-    out("keychain", registry.keychainAvailable() ? QStringLiteral("yes") : QStringLiteral("no"));
+    printChildValue("saved", saved.ok ? QStringLiteral("yes") : QStringLiteral("no"));
+    printChildValue("message", saved.message);
+    printChildValue("storage", registry.storageMessage());
+    printChildValue("keychain", registry.keychainAvailable() ? QStringLiteral("yes") : QStringLiteral("no"));
     const QString id = registry.savedConnections().value(0).id;
     const CredentialResult read = readSecret(registry, id);
-    out("readSame", read.ok() && read.secret == secret ? QStringLiteral("yes") : QStringLiteral("no"));
+    printChildValue(
+        "readSame", read.ok() && read.secret == secret ? QStringLiteral("yes") : QStringLiteral("no"));
     // The next run (a new registry) knows the connection, but not the key.
     ConnectionRegistry next(options());
     next.load();
-    out("nextHasConnection", next.connection(id) ? QStringLiteral("yes") : QStringLiteral("no"));
-    out("nextSecret", readSecret(next, id).ok() ? QStringLiteral("found") : QStringLiteral("missing"));
+    printChildValue("nextHasConnection", next.connection(id) ? QStringLiteral("yes") : QStringLiteral("no"));
+    printChildValue(
+        "nextSecret", readSecret(next, id).ok() ? QStringLiteral("found") : QStringLiteral("missing"));
     std::fflush(stdout);
     return 0;
 }
 
 } // namespace
-
-#define REQUIRE_KEYRING()                                                                                    \
-    do {                                                                                                     \
-        if (!m_keyring) {                                                                                    \
-            if (keyringRequired())                                                                           \
-                QFAIL("TRACEGLASS_REQUIRE_KEYRING=1, but no keychain service is on the session bus");        \
-            QSKIP("no keychain service on the session bus; run under scripts/test or scripts/with-keyring"); \
-        }                                                                                                    \
-    } while (false)
 
 class TestConnectionRegistry : public QObject
 {
@@ -351,66 +335,14 @@ private slots:
                 QFAIL("dbus-daemon is missing (scripts/install-deps installs it)");
             QSKIP("dbus-daemon is not installed");
         }
-        QTemporaryDir dir;
-        QVERIFY(dir.isValid());
-        for (const char *sub : { "bus", "home", "config", "data", "cache", "runtime", "work" })
-            QVERIFY(QDir(dir.path()).mkpath(QLatin1String(sub)));
-        QFile::setPermissions(
-            dir.filePath(QStringLiteral("runtime")), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-        // A session bus of our own with no service directories: nothing can serve secrets.
-        QFile config(dir.filePath(QStringLiteral("bus.conf")));
-        QVERIFY(config.open(QIODevice::WriteOnly));
-        config.write(QStringLiteral(
-            "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\" "
-            "\"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
-            "<busconfig><type>session</type><listen>unix:dir=%1</listen>"
-            "<policy context=\"default\"><allow send_destination=\"*\" eavesdrop=\"true\"/>"
-            "<allow eavesdrop=\"true\"/><allow own=\"*\"/></policy></busconfig>\n")
-                         .arg(dir.filePath(QStringLiteral("bus")))
-                         .toUtf8());
-        config.close();
-        QProcess bus;
-        bus.start(dbusDaemon,
-            { QStringLiteral("--config-file=") + config.fileName(), QStringLiteral("--nofork"),
-                QStringLiteral("--print-address=1") });
-        QVERIFY2(bus.waitForStarted(10'000), qPrintable(bus.errorString()));
-        auto stopBus = qScopeGuard([&bus] {
-            bus.terminate();
-            if (!bus.waitForFinished(5'000))
-                bus.kill();
-        });
-        QTRY_VERIFY_WITH_TIMEOUT(bus.canReadLine() || bus.state() != QProcess::Running, 10'000);
-        const QString address = QString::fromUtf8(bus.readLine()).trimmed();
-        QVERIFY(address.startsWith(QLatin1String("unix:")));
+        PrivateSessionBus bus;
+        QVERIFY2(bus.start(dbusDaemon), qPrintable(bus.error()));
 
         const QString secret = randomSecret();
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const char *name : { "DISPLAY", "WAYLAND_DISPLAY", "XDG_CURRENT_DESKTOP", "DESKTOP_SESSION",
-                 "KDE_FULL_SESSION", "KDE_SESSION_VERSION", "GNOME_KEYRING_CONTROL", "QTKEYCHAIN_BACKEND",
-                 "LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY" })
-            env.remove(QLatin1String(name));
-        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), address);
-        env.insert(QStringLiteral("HOME"), dir.filePath(QStringLiteral("home")));
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
-        env.insert(QStringLiteral("XDG_CACHE_HOME"), dir.filePath(QStringLiteral("cache")));
-        env.insert(QStringLiteral("XDG_RUNTIME_DIR"), dir.filePath(QStringLiteral("runtime")));
-        env.insert(QLatin1String(kChildVar), QStringLiteral("1"));
-        env.insert(QLatin1String(kChildSecretVar), secret);
-        QProcess child;
-        child.setProcessEnvironment(env);
-        child.setWorkingDirectory(dir.filePath(QStringLiteral("work")));
-        child.start(QCoreApplication::applicationFilePath(), {});
-        QVERIFY(child.waitForFinished(60'000));
-        const QByteArray output = child.readAllStandardOutput();
-        const QByteArray errors = child.readAllStandardError();
-        QVERIFY2(child.exitStatus() == QProcess::NormalExit && child.exitCode() == 0, errors.constData());
-        QHash<QString, QString> seen;
-        for (const QByteArray &line : output.split('\n')) {
-            const qsizetype eq = line.indexOf('=');
-            if (eq > 0)
-                seen.insert(QString::fromUtf8(line.left(eq)), QString::fromUtf8(line.mid(eq + 1)));
-        }
+        const ChildRun child = bus.runChild({ { QLatin1String(kChildVar), QStringLiteral("1") },
+            { QLatin1String(kChildSecretVar), secret } });
+        QVERIFY2(child.ok, child.errors.constData());
+        const QHash<QString, QString> &seen = child.values;
         QCOMPARE(seen.value(QStringLiteral("saved")), QStringLiteral("yes"));
         // Said plainly, at the moment of saving, not only somewhere in a log.
         QVERIFY2(
@@ -422,19 +354,11 @@ private slots:
         QCOMPARE(seen.value(QStringLiteral("nextHasConnection")), QStringLiteral("yes"));
         QCOMPARE(seen.value(QStringLiteral("nextSecret")), QStringLiteral("missing"));
         // The key is nowhere on disk: not in settings (XDG_CONFIG_HOME), caches or the work dir.
-        QVERIFY(!output.contains(secret.toUtf8()));
-        QVERIFY(!errors.contains(secret.toUtf8()));
-        QDirIterator files(
-            dir.path(), QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
+        QVERIFY(!child.output.contains(secret.toUtf8()));
+        QVERIFY(!child.errors.contains(secret.toUtf8()));
         int scanned = 0;
-        while (files.hasNext()) {
-            QFile file(files.next());
-            if (file.open(QIODevice::ReadOnly)) {
-                ++scanned;
-                const QByteArray content = file.readAll();
-                QVERIFY2(!content.contains(secret.toUtf8()), qPrintable(file.fileName()));
-            }
-        }
+        const QStringList leaks = bus.filesContaining(secret.toUtf8(), &scanned);
+        QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join(u' ')));
         QVERIFY(scanned > 0); // at least the settings file was written
     }
 };

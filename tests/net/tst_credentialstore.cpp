@@ -4,14 +4,12 @@
 //
 // Secrets are random per run; every entry a test writes is removed in cleanup().
 #include "credentialstore.h"
+#include "keyringtestutil.h"
 
-#include <QDirIterator>
-#include <QFile>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 #include <QUuid>
@@ -19,10 +17,10 @@
 #include <cstdio>
 
 using namespace tg;
+using namespace tg::test;
 
 namespace {
 
-const QString kTestService = QStringLiteral("Traceglass tests");
 constexpr char kChildModeVar[] = "TRACEGLASS_CREDENTIALSTORE_CHILD";
 constexpr char kChildSecretVar[] = "TRACEGLASS_CREDENTIALSTORE_CHILD_SECRET";
 
@@ -69,50 +67,32 @@ const char *errorName(CredentialResult::Error error)
     return "?";
 }
 
-bool keyringRequired()
-{
-    return qEnvironmentVariableIntValue("TRACEGLASS_REQUIRE_KEYRING") == 1;
-}
-
 // The child side of the no-daemon tests: runs against whatever bus DBUS_SESSION_BUS_ADDRESS names
 // and prints key=value lines; the parent judges them. It never prints the secret itself.
 int runChild()
 {
     const QString secret = qEnvironmentVariable(kChildSecretVar);
     const QString account = CredentialStore::langfuseAccount(QStringLiteral("child"));
-    auto out = [](const char *key, const QString &value) {
-        std::printf("%s=%s\n", key, qPrintable(QString(value).replace(u'\n', u' ')));
-    };
     CredentialStore store(kTestService);
-    out("probe", QLatin1String(statusName(store.probeBlocking())));
+    printChildValue("probe", QLatin1String(statusName(store.probeBlocking())));
     const CredentialResult written = store.writeSecretBlocking(account, secret);
-    out("write", QLatin1String(errorName(written.error)));
-    out("writeMessage", written.message);
+    printChildValue("write", QLatin1String(errorName(written.error)));
+    printChildValue("writeMessage", written.message);
     const CredentialResult read = store.readSecretBlocking(account);
-    out("read", QLatin1String(errorName(read.error)));
-    out("readSame", read.secret == secret ? QStringLiteral("yes") : QStringLiteral("no"));
-    out("status", QLatin1String(statusName(store.status())));
-    out("message", store.statusMessage());
+    printChildValue("read", QLatin1String(errorName(read.error)));
+    printChildValue("readSame", read.secret == secret ? QStringLiteral("yes") : QStringLiteral("no"));
+    printChildValue("status", QLatin1String(statusName(store.status())));
+    printChildValue("message", store.statusMessage());
     // Another store (a later run, in effect) must not see it: nothing was persisted.
     CredentialStore other(kTestService);
-    out("otherStore", QLatin1String(errorName(other.readSecretBlocking(account).error)));
-    out("remove", QLatin1String(errorName(store.removeSecretBlocking(account).error)));
-    out("afterRemove", QLatin1String(errorName(store.readSecretBlocking(account).error)));
+    printChildValue("otherStore", QLatin1String(errorName(other.readSecretBlocking(account).error)));
+    printChildValue("remove", QLatin1String(errorName(store.removeSecretBlocking(account).error)));
+    printChildValue("afterRemove", QLatin1String(errorName(store.readSecretBlocking(account).error)));
     std::fflush(stdout);
     return 0;
 }
 
 } // namespace
-
-// QSKIP/QFAIL must expand in the test function itself.
-#define REQUIRE_KEYRING()                                                                                    \
-    do {                                                                                                     \
-        if (!m_keyring) {                                                                                    \
-            if (keyringRequired())                                                                           \
-                QFAIL("TRACEGLASS_REQUIRE_KEYRING=1, but no keychain service is on the session bus");        \
-            QSKIP("no keychain service on the session bus; run under scripts/test or scripts/with-keyring"); \
-        }                                                                                                    \
-    } while (false)
 
 class TestCredentialStore : public QObject
 {
@@ -343,87 +323,16 @@ void TestCredentialStore::noKeychainService()
             QFAIL("dbus-daemon is missing (scripts/install-deps installs it)");
         QSKIP("dbus-daemon is not installed");
     }
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    for (const char *sub : { "bus", "services", "home", "config", "data", "cache", "runtime", "work" })
-        QVERIFY(QDir(dir.path()).mkpath(QLatin1String(sub)));
-    QFile::setPermissions(
-        dir.filePath(QStringLiteral("runtime")), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-
-    // A session bus of our own: no standard service directories, so nothing gets activated
-    // except what this test puts in its own.
-    QString config
-        = QStringLiteral(R"(<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir=%1</listen>
-  %2
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-)");
-    config = config.arg(dir.filePath(QStringLiteral("bus")),
-        broken ? QStringLiteral("<servicedir>%1</servicedir>").arg(dir.filePath(QStringLiteral("services")))
-               : QString());
-    QFile configFile(dir.filePath(QStringLiteral("bus.conf")));
-    QVERIFY(configFile.open(QIODevice::WriteOnly));
-    configFile.write(config.toUtf8());
-    configFile.close();
-    if (broken) {
-        QFile service(dir.filePath(QStringLiteral("services/org.freedesktop.secrets.service")));
-        QVERIFY(service.open(QIODevice::WriteOnly));
-        service.write("[D-BUS Service]\nName=org.freedesktop.secrets\nExec=/bin/false\n");
-    }
-
-    QProcess bus;
-    bus.setProcessChannelMode(QProcess::SeparateChannels);
-    bus.start(dbusDaemon,
-        { QStringLiteral("--config-file=") + configFile.fileName(), QStringLiteral("--nofork"),
-            QStringLiteral("--print-address=1") });
-    QVERIFY2(bus.waitForStarted(10'000), qPrintable(bus.errorString()));
-    auto stopBus = qScopeGuard([&bus] {
-        bus.terminate();
-        if (!bus.waitForFinished(5'000))
-            bus.kill();
-    });
-    QTRY_VERIFY_WITH_TIMEOUT(bus.canReadLine() || bus.state() != QProcess::Running, 10'000);
-    const QString address = QString::fromUtf8(bus.readLine()).trimmed();
-    QVERIFY2(address.startsWith(QLatin1String("unix:")),
-        qPrintable(QString::fromUtf8(bus.readAllStandardError())));
+    // "broken": the bus may activate a Secret Service, which dies on start.
+    PrivateSessionBus bus;
+    QVERIFY2(
+        bus.start(dbusDaemon, broken ? QStringLiteral("/bin/false") : QString()), qPrintable(bus.error()));
 
     const QString secret = randomSecret();
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const char *name : { "DISPLAY", "WAYLAND_DISPLAY", "XDG_CURRENT_DESKTOP", "DESKTOP_SESSION",
-             "KDE_FULL_SESSION", "KDE_SESSION_VERSION", "GNOME_KEYRING_CONTROL", "QTKEYCHAIN_BACKEND" })
-        env.remove(QLatin1String(name));
-    env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), address);
-    env.insert(QStringLiteral("HOME"), dir.filePath(QStringLiteral("home")));
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
-    env.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
-    env.insert(QStringLiteral("XDG_CACHE_HOME"), dir.filePath(QStringLiteral("cache")));
-    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), dir.filePath(QStringLiteral("runtime")));
-    env.insert(QLatin1String(kChildModeVar), QStringLiteral("1"));
-    env.insert(QLatin1String(kChildSecretVar), secret);
-
-    QProcess child;
-    child.setProcessEnvironment(env);
-    child.setWorkingDirectory(dir.filePath(QStringLiteral("work")));
-    child.start(QCoreApplication::applicationFilePath(), {});
-    QVERIFY(child.waitForFinished(60'000));
-    const QByteArray output = child.readAllStandardOutput();
-    const QByteArray errors = child.readAllStandardError();
-    QVERIFY2(child.exitStatus() == QProcess::NormalExit && child.exitCode() == 0, errors.constData());
-
-    QHash<QString, QString> seen;
-    for (const QByteArray &line : output.split('\n')) {
-        const qsizetype eq = line.indexOf('=');
-        if (eq > 0)
-            seen.insert(QString::fromUtf8(line.left(eq)), QString::fromUtf8(line.mid(eq + 1)));
-    }
+    const ChildRun child = bus.runChild({ { QLatin1String(kChildModeVar), QStringLiteral("1") },
+        { QLatin1String(kChildSecretVar), secret } });
+    QVERIFY2(child.ok, child.errors.constData());
+    const QHash<QString, QString> &seen = child.values;
     QCOMPARE(seen.value(QStringLiteral("probe")),
         broken ? QStringLiteral("Keychain") : QStringLiteral("SessionOnly"));
     QCOMPARE(seen.value(QStringLiteral("write")), QStringLiteral("ok"));
@@ -443,14 +352,10 @@ void TestCredentialStore::noKeychainService()
 
     // Not in what it printed or logged, and not in any file it could have written: home, XDG
     // dirs (QSettings lives under XDG_CONFIG_HOME), the working directory.
-    QVERIFY(!output.contains(secret.toUtf8()));
-    QVERIFY(!errors.contains(secret.toUtf8()));
-    QDirIterator files(dir.path(), QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
-    while (files.hasNext()) {
-        QFile file(files.next());
-        if (file.open(QIODevice::ReadOnly))
-            QVERIFY2(!file.readAll().contains(secret.toUtf8()), qPrintable(file.fileName()));
-    }
+    QVERIFY(!child.output.contains(secret.toUtf8()));
+    QVERIFY(!child.errors.contains(secret.toUtf8()));
+    const QStringList leaks = bus.filesContaining(secret.toUtf8());
+    QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join(u' ')));
 }
 
 int main(int argc, char *argv[])

@@ -4,10 +4,7 @@
 #include "demo/demogenerator.h"
 #include "store/tracestore.h"
 
-#include <QDir>
-#include <QTest>
-#include <QWidget>
-
+#include <chrono>
 #include <thread>
 
 namespace tg::test {
@@ -33,15 +30,6 @@ inline qint64 addDemoProject(TraceStore &store, const QString &key, const QStrin
     });
     store.flush();
     return source;
-}
-
-inline void saveScreenshot(QWidget &widget, const QString &name)
-{
-    const QString dir
-        = qEnvironmentVariable("TRACEGLASS_TEST_OUTPUT_DIR", QStringLiteral(TRACEGLASS_TEST_OUTPUT_DIR));
-    QDir().mkpath(dir);
-    const QString path = dir + u'/' + name;
-    QVERIFY2(widget.grab().save(path), qPrintable(path));
 }
 
 } // namespace tg::test

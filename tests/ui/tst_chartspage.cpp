@@ -12,6 +12,7 @@
 #include "metrics/localaggregator.h"
 #include "metrics/metricsprovider.h"
 #include "tracespage.h"
+#include "uitestutil.h"
 
 #include <QAbstractBarSeries>
 #include <QBarSet>
@@ -108,7 +109,7 @@ private Q_SLOTS:
         QVERIFY2(tip.contains(QString::number(shown.series[0].values[3], 'g', 10)), qPrintable(tip));
         QVERIFY(tip.contains(QLatin1String("observations")));
         QTest::qWait(100);
-        test::saveScreenshot(page, QStringLiteral("chartspage-cost-by-model.png"));
+        uitest::checkScreenshot(page, QStringLiteral("chartspage-cost-by-model.png"));
     }
 
     void clickingABarOpensItsTraces()
@@ -162,7 +163,7 @@ private Q_SLOTS:
         QCOMPARE(page.chartView()->metrics().series.size(), size_t(4));
         QCOMPARE(page.chartView()->effectiveStyle(), MetricsChartView::Style::Lines);
         QTest::qWait(100);
-        test::saveScreenshot(page, QStringLiteral("chartspage-latency-percentiles.png"));
+        uitest::checkScreenshot(page, QStringLiteral("chartspage-latency-percentiles.png"));
 
         q.measure = Measure::Tokens;
         q.granularity = Granularity::Day;
@@ -174,7 +175,7 @@ private Q_SLOTS:
         QVERIFY(tokens.series[2].total > 0); // the demo has cached input
         QVERIFY(tokens.series[3].total > 0); // and reasoning
         QTest::qWait(100);
-        test::saveScreenshot(page, QStringLiteral("chartspage-tokens.png"));
+        uitest::checkScreenshot(page, QStringLiteral("chartspage-tokens.png"));
 
         q.measure = Measure::ErrorRate;
         q.groupBy = Dimension::Source;
@@ -183,7 +184,7 @@ private Q_SLOTS:
         QVERIFY(waitForUpdate(page, before));
         QCOMPARE(page.chartView()->metrics().series.size(), size_t(2));
         QTest::qWait(100);
-        test::saveScreenshot(page, QStringLiteral("chartspage-error-rate-by-project.png"));
+        uitest::checkScreenshot(page, QStringLiteral("chartspage-error-rate-by-project.png"));
     }
 
     void zonesAreSelectable()
@@ -382,7 +383,7 @@ private Q_SLOTS:
         charts->setQuery(weekQuery());
         QVERIFY(waitForUpdate(*charts, before));
         QTest::qWait(100);
-        test::saveScreenshot(window, QStringLiteral("mainwindow-charts.png"));
+        uitest::checkScreenshot(window, QStringLiteral("mainwindow-charts.png"));
         TraceFilter filter;
         filter.sourceIds = { m_staging };
         filter.fromNs = m_end - kDay;

@@ -15,7 +15,6 @@
 #include <QMenuBar>
 #include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTreeWidget>
 
@@ -32,14 +31,10 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear();
-        m_store = uitest::openStore(m_dir.filePath(QStringLiteral("palette.db")));
         DemoOptions demo;
         demo.traceCount = 40;
         demo.sessions = 5;
-        demo.startNs = 1'790'000'000'000'000'000LL;
-        QVERIFY(loadDemoData(*m_store, demo) > 0);
+        QVERIFY(uitest::openDemoStore(m_store, m_dir.filePath(QStringLiteral("palette.db")), demo) > 0);
     }
 
     void matchScores()

@@ -18,10 +18,10 @@
 #include "store/tracestore.h"
 #include "tracespage.h"
 #include "traceview.h"
+#include "uitestutil.h"
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDir>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -41,15 +41,6 @@ using namespace tg::test;
 namespace {
 
 const QString kGroup = QStringLiteral("test-ui-langfuse");
-
-void saveScreenshot(QWidget &widget, const QString &name)
-{
-    const QString dir
-        = qEnvironmentVariable("TRACEGLASS_TEST_OUTPUT_DIR", QStringLiteral(TRACEGLASS_TEST_OUTPUT_DIR));
-    QDir().mkpath(dir);
-    const QString path = dir + u'/' + name;
-    QVERIFY2(widget.grab().save(path), qPrintable(path));
-}
 
 } // namespace
 
@@ -144,7 +135,7 @@ private slots:
         QVERIFY(dialog.findChild<QLabel *>(QStringLiteral("environmentNote"))->isVisible());
         QCOMPARE(dialog.secretKeyEdit()->text(), QString()); // the secret is never put on screen
         QTest::qWait(50);
-        saveScreenshot(dialog, QStringLiteral("connection-dialog-environment.png"));
+        uitest::checkScreenshot(dialog, QStringLiteral("connection-dialog-environment.png"));
 
         // Presets fill the host; Cloud hosts have a plan, others not.
         QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("addButton")), Qt::LeftButton);
@@ -194,7 +185,7 @@ private slots:
             qPrintable(dialog.resultLabel()->text()));
         QVERIFY(!dialog.resultLabel()->text().contains(QLatin1String("sk-lf-wrong-key")));
         QTest::qWait(50);
-        saveScreenshot(dialog, QStringLiteral("connection-dialog-401.png"));
+        uitest::checkScreenshot(dialog, QStringLiteral("connection-dialog-401.png"));
 
         // The right one: project, organisation and server version.
         dialog.secretKeyEdit()->clear();
@@ -208,7 +199,7 @@ private slots:
         QVERIFY(result.contains(QLatin1String("3.95.0")));
         QVERIFY(!dialog.tierCombo()->isEnabled()); // a local server: no plan
         QTest::qWait(50);
-        saveScreenshot(dialog, QStringLiteral("connection-dialog.png"));
+        uitest::checkScreenshot(dialog, QStringLiteral("connection-dialog.png"));
 
         // Save: traces only, so opening one has something to download later.
         dialog.observationsCheck()->setChecked(false);
@@ -279,7 +270,7 @@ private slots:
         QVERIFY(status);
         QTRY_VERIFY(status->text().contains(QLatin1String("Langfuse")));
         QTest::qWait(200);
-        saveScreenshot(window, QStringLiteral("mainwindow-langfuse.png"));
+        uitest::checkScreenshot(window, QStringLiteral("mainwindow-langfuse.png"));
 
         // Back to it later: served from the cache, no request.
         window.tracesPage()->view()->setCurrentIndex(traces->index(1, TraceListModel::NameColumn));

@@ -9,6 +9,7 @@
 #include "domain/timeformat.h"
 #include "metrics/localaggregator.h"
 #include "metrics/metricsprovider.h"
+#include "uitestutil.h"
 
 #include <QLabel>
 #include <QMenu>
@@ -95,7 +96,7 @@ private Q_SLOTS:
         QCOMPARE(topNames->chart()->effectiveStyle(), MetricsChartView::Style::HorizontalBars);
         QVERIFY(topNames->chart()->metrics().series.size() <= 11);
         QTest::qWait(150);
-        test::saveScreenshot(dashboard, QStringLiteral("dashboard.png"));
+        uitest::checkScreenshot(dashboard, QStringLiteral("dashboard.png"));
 
         // A KPI click opens the traces of the whole range.
         QSignalSpy traces(&dashboard, &Dashboard::tracesRequested);

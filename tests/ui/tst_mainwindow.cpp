@@ -23,11 +23,10 @@
 
 #include <QApplication>
 #include <QDir>
-#include <QSettings>
 #include <QElapsedTimer>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSplitter>
-#include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -48,15 +47,12 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear();
-        m_store = uitest::openStore(m_dir.filePath(QStringLiteral("gui.db")));
         DemoOptions demo;
         demo.traceCount = 150;
         demo.sessions = 25;
-        demo.startNs = 1'790'000'000'000'000'000LL;
         QString error;
-        QVERIFY(loadDemoData(*m_store, demo, {}, &error) > 0);
+        QVERIFY2(uitest::openDemoStore(m_store, m_dir.filePath(QStringLiteral("gui.db")), demo, &error) > 0,
+            qPrintable(error));
         // A receiver source and two Langfuse projects on one connection, with data of their own.
         m_localSource = m_store->ensureSource(
             SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local receiver"));

@@ -17,7 +17,6 @@
 #include <QAbstractButton>
 #include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -35,15 +34,13 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear();
-        m_store = uitest::openStore(m_dir.filePath(QStringLiteral("sessions.db")));
         DemoOptions demo;
         demo.traceCount = 120;
         demo.sessions = 12;
-        demo.startNs = 1'790'000'000'000'000'000LL;
         QString error;
-        QVERIFY2(loadDemoData(*m_store, demo, {}, &error) > 0, qPrintable(error));
+        QVERIFY2(
+            uitest::openDemoStore(m_store, m_dir.filePath(QStringLiteral("sessions.db")), demo, &error) > 0,
+            qPrintable(error));
     }
 
     void newMessagesOfATurn()

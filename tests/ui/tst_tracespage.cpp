@@ -19,7 +19,6 @@
 #include <QLabel>
 #include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 
@@ -51,15 +50,12 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear();
-        m_store = uitest::openStore(m_dir.filePath(QStringLiteral("traces.db")));
         DemoOptions demo;
         demo.traceCount = 160;
         demo.sessions = 25;
-        demo.startNs = 1'790'000'000'000'000'000LL;
         QString error;
-        m_demoSource = loadDemoData(*m_store, demo, {}, &error);
+        m_demoSource
+            = uitest::openDemoStore(m_store, m_dir.filePath(QStringLiteral("traces.db")), demo, &error);
         QVERIFY2(m_demoSource > 0, qPrintable(error));
         // Traces relative to now, for the time presets.
         m_recentSource = m_store->ensureSource(

@@ -24,7 +24,6 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSplitter>
-#include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 
@@ -60,17 +59,14 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear();
-        m_store = uitest::openStore(m_dir.filePath(QStringLiteral("trace.db")));
         DemoOptions demo;
         demo.traceCount = 60;
         demo.sessions = 10;
         demo.hugeTraceCount = 1;
         demo.hugeTraceObservations = 20'000;
-        demo.startNs = 1'790'000'000'000'000'000LL;
         QString error;
-        QVERIFY2(loadDemoData(*m_store, demo, {}, &error) > 0, qPrintable(error));
+        QVERIFY2(uitest::openDemoStore(m_store, m_dir.filePath(QStringLiteral("trace.db")), demo, &error) > 0,
+            qPrintable(error));
         QTRY_COMPARE_WITH_TIMEOUT(m_store->fullTextBacklog(), qint64(0), 60000);
         // The demo trace with the most errors among the ordinary ones.
         auto reader = m_store->reader();

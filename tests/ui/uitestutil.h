@@ -1,12 +1,15 @@
 #pragma once
 // Shared helpers for the GUI tests: stores with demo data or hand-made traces, and screenshots.
 
+#include "demo/demoloader.h"
 #include "domain/records.h"
 #include "store/tracestore.h"
 
 #include <QDir>
 #include <QFile>
 #include <QPainter>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QTest>
 #include <QWidget>
 
@@ -39,6 +42,13 @@ inline bool saveScreenshot(QWidget &widget, const QString &name, const QList<QWi
     return image.save(path, "PNG", 0); // quality 0: the strongest compression (they are committed)
 }
 
+/// saveScreenshot() as a check of the test: a grab that cannot be saved fails it, naming the file.
+inline void checkScreenshot(QWidget &widget, const QString &name)
+{
+    const QString path = outputDir() + u'/' + name;
+    QVERIFY2(widget.grab().save(path), qPrintable(path));
+}
+
 inline std::unique_ptr<TraceStore> openStore(const QString &path)
 {
     StoreOptions options;
@@ -48,6 +58,21 @@ inline std::unique_ptr<TraceStore> openStore(const QString &path)
     if (!store)
         qFatal("cannot open the store: %s", qPrintable(error));
     return store;
+}
+
+/// Where the GUI tests' demo data starts, so that what they show does not move with the clock.
+inline constexpr qint64 kDemoStartNs = 1'790'000'000'000'000'000LL;
+
+/// Fresh test settings (QStandardPaths test mode, cleared) and a store at `path` filled with
+/// `demo` from kDemoStartNs on. Returns the demo source id, or 0 with `error` set.
+inline qint64 openDemoStore(
+    std::unique_ptr<TraceStore> &store, const QString &path, DemoOptions demo, QString *error = nullptr)
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings().clear();
+    store = openStore(path);
+    demo.startNs = kDemoStartNs;
+    return loadDemoData(*store, demo, {}, error);
 }
 
 inline void submit(TraceStore &store, WriteBatch batch)
