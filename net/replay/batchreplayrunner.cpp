@@ -87,6 +87,8 @@ void BatchReplayRunner::start(const std::vector<qint64> &observationRks)
 void BatchReplayRunner::onLoaded(Loaded result)
 {
     m_jobs = std::move(result.jobs);
+    if (!result.error.isEmpty())
+        Q_EMIT loadFailed(result.error);
     std::vector<BatchReplayRow> rows;
     rows.reserve(m_jobs.size());
     for (const Job &job : m_jobs) {

@@ -54,6 +54,8 @@ Q_SIGNALS:
     /// The generations are read; the table has its rows.
     void loaded(int generations);
     void progress(int finished, int total);
+    /// The generations could not be read (finished() follows).
+    void loadFailed(const QString &message);
     /// One replay was stored (its trace id).
     void replayStored(const QString &traceId);
     void finished(bool cancelled);
