@@ -88,7 +88,7 @@ void BatchReplayRow::setResult(
     cost = replayCost.total();
     latencyMs = result.latencyMs;
     if (result.ok) {
-        const WordDiff diff = diffWords(recordedText, result.comparableText());
+        const WordDiff diff = diffWords(recordedText.trimmed(), result.comparableText().trimmed());
         outputChanged = !diff.identical();
         similarity = diff.similarity();
     }
@@ -200,8 +200,13 @@ QVariant BatchSummaryModel::data(const QModelIndex &index, int role) const
         return {};
     const bool display = role == Qt::DisplayRole;
     switch (index.column()) {
-    case TraceColumn:
-        return r.traceName.isEmpty() ? r.traceId : r.traceName;
+    case TraceColumn: {
+        if (!display || r.traceName.isEmpty())
+            return r.traceName.isEmpty() ? r.traceId : r.traceName;
+        // Many traces share a name: the start of the id tells them apart.
+        const QString shortId = r.traceId.size() > 8 ? r.traceId.left(8) + QStringLiteral("…") : r.traceId;
+        return QStringLiteral("%1 · %2").arg(r.traceName, shortId);
+    }
     case GenerationColumn:
         return r.name;
     case ModelColumn:
