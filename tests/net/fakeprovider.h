@@ -117,6 +117,15 @@ public:
     QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_server->serverPort()); }
     void setHandler(Handler handler) { m_handler = std::move(handler); }
     QList<ProviderRequest> requests() const { return m_requests; }
+    QList<ProviderRequest> requestsTo(const QString &path) const
+    {
+        QList<ProviderRequest> out;
+        for (const ProviderRequest &r : m_requests) {
+            if (r.path == path)
+                out << r;
+        }
+        return out;
+    }
     ProviderRequest last() const { return m_requests.isEmpty() ? ProviderRequest() : m_requests.last(); }
     int requestCount() const { return int(m_requests.size()); }
     void clear()

@@ -167,6 +167,8 @@ private Q_SLOTS:
         });
         QTRY_VERIFY_WITH_TIMEOUT(done, 30000);
         QVERIFY(ok);
+        if (qEnvironmentVariableIsSet("TRACEGLASS_KEYRING_SESSION")) // scripts/with-keyring, as in CI
+            QCOMPARE(credentials.status(), CredentialStore::Status::Keychain);
         QCOMPARE(registry.providers().size(), 1);
         const ProviderConfig saved = registry.providers().first();
         QCOMPARE(saved.baseUrl, QStringLiteral("https://openrouter.ai/api/v1"));

@@ -9,10 +9,13 @@
 #include "itemmodels/modelroles.h"
 #include "itemmodels/spantreemodel.h"
 #include "itemmodels/tracelistmodel.h"
+#include "langfuse/connectionregistry.h"
 #include "mainwindow.h"
 #include "replay/batchreplaydialog.h"
 #include "replay/batchreplayrunner.h"
 #include "replay/messagelisteditor.h"
+#include "replay/pricesdialog.h"
+#include "replay/providersdialog.h"
 #include "replay/replaycontext.h"
 #include "replay/replaycontroller.h"
 #include "replay/replaywindow.h"
@@ -29,6 +32,7 @@
 #include <QComboBox>
 #include <QJsonArray>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
 #include <QPlainTextEdit>
@@ -40,6 +44,7 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTextBrowser>
 
@@ -47,6 +52,9 @@ using namespace tg;
 using namespace tg::test;
 
 namespace {
+
+// Keys written by these tests go under a service of their own, never the app's.
+const QString kKeychainService = QStringLiteral("TraceglassTest-replaywindow");
 
 QList<QByteArray> openAiAnswer(const QByteArray &model)
 {
@@ -139,6 +147,8 @@ private Q_SLOTS:
         m_formatsRk = m_store->reader()->traceById(m_source, QStringLiteral("formats-trace"))->rk;
         // One fake server plays both protocols: /v1/chat/completions and /v1/messages.
         m_server = std::make_unique<FakeProvider>([](const ProviderRequest &request) {
+            if (request.path == u"/api/public/ingestion")
+                return ProviderResponse::json(207, q("{'successes':[{'id':'a','status':201}],'errors':[]}"));
             if (request.path.endsWith(u"/models"))
                 return ProviderResponse::json(200, q("{'data':[{'id':'gpt-4o'},{'id':'gpt-4o-mini'}]}"));
             if (request.path == u"/v1/messages")
@@ -152,7 +162,7 @@ private Q_SLOTS:
     void replayWindowStreamsAndDiffs()
     {
         MainWindow window(m_store.get());
-        ReplayController controller(m_store.get());
+        ReplayController controller(m_store.get(), nullptr, kKeychainService);
         controller.install(&window);
         QVERIFY(
             saveProvider(controller.context(), QStringLiteral("Fake OpenAI"), ProviderKind::OpenAiCompatible,
@@ -295,7 +305,7 @@ private Q_SLOTS:
     void batchReplayOverSelectedTraces()
     {
         MainWindow window(m_store.get());
-        ReplayController controller(m_store.get());
+        ReplayController controller(m_store.get(), nullptr, kKeychainService);
         controller.install(&window);
         QVERIFY(!controller.context()->providers()->providers().isEmpty()); // saved by the test above
         window.resize(1440, 900);
@@ -353,6 +363,121 @@ private Q_SLOTS:
         QTest::qWait(150);
         QVERIFY(uitest::saveScreenshot(*dialog, QStringLiteral("replay-batch.png")));
         dialog->close();
+    }
+
+    void providersPricesAndSendToLangfuse()
+    {
+        ReplayContext context(m_store.get(), nullptr, kKeychainService);
+        // A provider added through the dialog: the key goes to the keychain, never to settings,
+        // and is what the model list request carries.
+        ProvidersDialog dialog(&context);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        dialog.startNew(0); // OpenAI preset
+        QCOMPARE(dialog.urlEdit()->text(), QStringLiteral("https://api.openai.com/v1"));
+        dialog.nameEdit()->setText(QStringLiteral("Dialog OpenAI"));
+        dialog.urlEdit()->setText(m_server->url() + QStringLiteral("/v1"));
+        const QString key = QStringLiteral("sk-dialog-test-0123456789abcdef");
+        dialog.keyEdit()->setText(key);
+        m_server->clear();
+        QTest::mouseClick(dialog.saveButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(context.providers()->providers().size() >= 3, 30000);
+        QVERIFY(dialog.keyEdit()->text().isEmpty());
+        QSettings settings;
+        settings.sync();
+        QFile file(settings.fileName());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY2(!file.readAll().contains(key.toUtf8()), "an API key in the settings file");
+        const QList<QPushButton *> buttons = dialog.findChildren<QPushButton *>();
+        QPushButton *fetch = nullptr;
+        for (QPushButton *b : buttons)
+            fetch = b->text() == QStringLiteral("Fetch Models") ? b : fetch;
+        QVERIFY(fetch);
+        QTest::mouseClick(fetch, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.modelBox()->count(), 2, 10000);
+        QCOMPARE(m_server->last().path, QStringLiteral("/v1/models"));
+        QCOMPARE(m_server->last().headers.value("authorization"), "Bearer " + key.toUtf8());
+        QVERIFY(uitest::saveScreenshot(dialog, QStringLiteral("replay-providers.png")));
+        dialog.close();
+
+        // Prices edited in the dialog are what the context costs with, and they persist.
+        PricesDialog prices(&context);
+        QTableWidget *table = prices.table();
+        const int row = table->rowCount();
+        table->insertRow(row);
+        table->setItem(row, 0, new QTableWidgetItem(QStringLiteral("my-local-model")));
+        table->setItem(row, 1, new QTableWidgetItem(QStringLiteral("0.5")));
+        table->setItem(row, 3, new QTableWidgetItem(QStringLiteral("1.5")));
+        QVERIFY(prices.apply());
+        QVERIFY(context.prices().find(u"my-local-model"));
+        ReplayContext again(m_store.get(), nullptr, kKeychainService);
+        QCOMPARE(again.prices().find(u"my-local-model")->outputPerMillion, 1.5);
+        table->setItem(row, 1, new QTableWidgetItem(QStringLiteral("-3")));
+        QVERIFY(!prices.apply());
+
+        // A replay sent to a Langfuse connection: trace-create + generation-create with Basic auth.
+        ConnectionRegistry::Options options;
+        options.settingsGroup = QStringLiteral("test-langfuse");
+        options.offerEnvironment = false;
+        options.credentialService = kKeychainService;
+        ConnectionRegistry connections(options);
+        LangfuseConnection connection;
+        connection.id = QStringLiteral("c1");
+        connection.name = QStringLiteral("staging");
+        connection.host = m_server->url();
+        connection.publicKey = QStringLiteral("pk-lf-test");
+        bool saved = false;
+        connections.save(connection, QStringLiteral("sk-lf-test-secret"), this,
+            [&](bool ok, const QString &) { saved = ok; });
+        QTRY_VERIFY_WITH_TIMEOUT(saved, 30000);
+        context.setConnections(&connections);
+        auto *replay = new ReplayWindow(&context, generationRk(QStringLiteral("gen-anthropic")));
+        QSignalSpy loaded(replay, &ReplayWindow::loaded);
+        QVERIFY(loaded.wait(10000));
+        QCOMPARE(replay->sendTarget()->count(), 2);
+        replay->sendTarget()->setCurrentIndex(1);
+        VariantColumn *a = replay->variants().at(0);
+        a->setProviderId(QStringLiteral("fake-anthropic"));
+        m_server->clear();
+        QSignalSpy finished(replay, &ReplayWindow::replayFinished);
+        replay->runAll();
+        QVERIFY(finished.wait(10000));
+        QVERIFY2(a->result().ok, qPrintable(a->result().error));
+        // The Anthropic recording replays with its system prompt at the top and its tool result.
+        const QJsonObject body = m_server->requests().at(0).json();
+        QCOMPARE(
+            body.value(QStringLiteral("system")).toString(), QStringLiteral("You are a coding assistant."));
+        QVERIFY(QJsonDocument(body).toJson().contains("tool_result"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !m_server->requestsTo(QStringLiteral("/api/public/ingestion")).isEmpty(), 10000);
+        const ProviderRequest sent = m_server->requestsTo(QStringLiteral("/api/public/ingestion")).first();
+        QCOMPARE(sent.headers.value("authorization"),
+            "Basic " + QByteArray("pk-lf-test:sk-lf-test-secret").toBase64());
+        const QJsonArray events = sent.json().value(QStringLiteral("batch")).toArray();
+        QCOMPARE(events.size(), 2);
+        QCOMPARE(events.at(1).toObject().value(QStringLiteral("type")).toString(),
+            QStringLiteral("generation-create"));
+        QTRY_VERIFY_WITH_TIMEOUT(replay->statusLabel()->text().contains(QStringLiteral("Langfuse")), 5000);
+        replay->close();
+
+        // Leave no keys behind in the keychain.
+        int removed = 0;
+        for (const ProviderConfig &c : context.providers()->providers())
+            context.providers()->remove(c.id, this, [&removed](bool, const QString &) { ++removed; });
+        connections.remove(connection.id, this, [&removed](bool, const QString &) { ++removed; });
+        QTRY_COMPARE_WITH_TIMEOUT(removed, 4, 30000);
+        QVERIFY(context.providers()->providers().isEmpty());
+    }
+
+private:
+    qint64 generationRk(const QString &id) const
+    {
+        ReaderLease reader = m_store->reader();
+        for (const ObservationRow &row : reader->observations(m_formatsRk)) {
+            if (row.id == id)
+                return row.rk;
+        }
+        return 0;
     }
 };
 

@@ -232,11 +232,11 @@ void BatchReplayDialog::begin(ChatProvider *provider, const QList<qint64> &trace
     proxy->setSourceModel(m_runner->model());
     proxy->setSortRole(SortRole);
     m_table->setModel(proxy);
-    m_table->setColumnWidth(BatchSummaryModel::TraceColumn, 240);
-    m_table->setColumnWidth(BatchSummaryModel::GenerationColumn, 150);
-    m_table->setColumnWidth(BatchSummaryModel::ModelColumn, 190);
-    m_table->setColumnWidth(BatchSummaryModel::StatusColumn, 110);
-    m_table->setColumnWidth(BatchSummaryModel::CostColumn, 150);
+    m_table->setColumnWidth(BatchSummaryModel::TraceColumn, 220);
+    m_table->setColumnWidth(BatchSummaryModel::GenerationColumn, 130);
+    m_table->setColumnWidth(BatchSummaryModel::ModelColumn, 170);
+    m_table->setColumnWidth(BatchSummaryModel::StatusColumn, 90);
+    m_table->setColumnWidth(BatchSummaryModel::CostColumn, 140);
     connect(m_runner, &BatchReplayRunner::loaded, this, [this](int generations) {
         m_progress->setRange(0, std::max(1, generations));
         m_progress->setValue(0);

@@ -20,10 +20,11 @@ const QString kLastProviderKey = QStringLiteral("replay/lastProvider");
 
 } // namespace
 
-ReplayContext::ReplayContext(TraceStore *store, QObject *parent)
+ReplayContext::ReplayContext(TraceStore *store, QObject *parent, const QString &credentialService)
     : QObject(parent)
     , m_store(store)
-    , m_providers(new ProviderRegistry(nullptr, QStringLiteral("replay/providers"), this))
+    , m_providers(new ProviderRegistry(
+          new CredentialStore(credentialService, this), QStringLiteral("replay/providers"), this))
     , m_network(new QNetworkAccessManager(this))
     , m_uploader(new LangfuseUploader(m_network, this))
 {

@@ -31,7 +31,9 @@ public:
     using ProviderCallback = std::function<void(ChatProvider *provider, const QString &error)>;
     using StoredCallback = std::function<void(bool ok, const QString &traceId, const QString &error)>;
 
-    explicit ReplayContext(TraceStore *store, QObject *parent = nullptr);
+    /// Tests pass a keychain service of their own (`credentialService`) so they never touch the app's.
+    explicit ReplayContext(TraceStore *store, QObject *parent = nullptr,
+        const QString &credentialService = QString::fromLatin1(CredentialStore::kDefaultService));
     ~ReplayContext() override;
 
     TraceStore *store() const { return m_store; }

@@ -24,10 +24,12 @@
 
 namespace tg {
 
-ReplayController::ReplayController(TraceStore *store, QObject *parent)
+ReplayController::ReplayController(TraceStore *store, QObject *parent, const QString &credentialService)
     : QObject(parent)
     , m_store(store)
-    , m_context(new ReplayContext(store, this))
+    , m_context(new ReplayContext(store, this,
+          credentialService.isEmpty() ? QString::fromLatin1(CredentialStore::kDefaultService)
+                                      : credentialService))
 {
     setObjectName(QStringLiteral("replayController"));
 }

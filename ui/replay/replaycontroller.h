@@ -22,7 +22,9 @@ class ReplayController : public QObject
     Q_OBJECT
 
 public:
-    explicit ReplayController(TraceStore *store, QObject *parent = nullptr);
+    /// `credentialService`: see ReplayContext (tests use their own).
+    explicit ReplayController(
+        TraceStore *store, QObject *parent = nullptr, const QString &credentialService = {});
     ~ReplayController() override;
 
     /// Adds the actions to `window`'s Trace menu and span tree; call after setConnections().
