@@ -148,8 +148,15 @@ void VariantColumn::build(bool)
     connect(m_fetch, &QToolButton::clicked, this, &VariantColumn::fetchModels);
     connect(m_baseline, &QComboBox::currentIndexChanged, this, &VariantColumn::updateDiff);
     connect(m_provider, &QComboBox::currentIndexChanged, this, [this] {
-        if (m_context->providers()->provider(providerId()))
-            m_context->setLastProviderId(providerId());
+        const std::optional<ProviderConfig> config = m_context->providers()->provider(providerId());
+        if (!config)
+            return;
+        m_context->setLastProviderId(config->id);
+        // Offer the provider's default model; take it when no model is chosen yet.
+        if (!config->defaultModel.isEmpty() && m_model->findText(config->defaultModel) < 0)
+            m_model->addItem(config->defaultModel);
+        if (model().isEmpty())
+            setModel(config->defaultModel);
     });
     refreshProviders();
     m_facts->setText(tr("Not run yet."));
