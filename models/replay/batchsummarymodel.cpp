@@ -78,6 +78,19 @@ BatchReplayRow BatchReplayRow::fromOrigin(const ReplayOrigin &origin)
 void BatchReplayRow::setResult(
     const ReplayResult &result, const CostDetails &replayCost, const QString &recordedText)
 {
+    setResult(result, replayCost);
+    if (result.ok)
+        setComparison(diffWords(recordedText.trimmed(), result.comparableText().trimmed()));
+}
+
+void BatchReplayRow::setComparison(const WordDiff &diff)
+{
+    outputChanged = !diff.identical();
+    similarity = diff.similarity();
+}
+
+void BatchReplayRow::setResult(const ReplayResult &result, const CostDetails &replayCost)
+{
     state = result.ok ? State::Done : result.cancelled ? State::Cancelled : State::Failed;
     error = result.error;
     if (!result.model.isEmpty())
@@ -87,11 +100,6 @@ void BatchReplayRow::setResult(
     costKnown = !replayCost.isEmpty();
     cost = replayCost.total();
     latencyMs = result.latencyMs;
-    if (result.ok) {
-        const WordDiff diff = diffWords(recordedText.trimmed(), result.comparableText().trimmed());
-        outputChanged = !diff.identical();
-        similarity = diff.similarity();
-    }
 }
 
 BatchSummaryModel::BatchSummaryModel(QObject *parent)

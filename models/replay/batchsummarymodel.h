@@ -1,6 +1,7 @@
 #pragma once
 
 #include "replayrecord.h"
+#include "worddiff.h"
 
 #include <QAbstractTableModel>
 
@@ -36,8 +37,12 @@ struct BatchReplayRow
 
     /// Fills the original side from an origin.
     static BatchReplayRow fromOrigin(const ReplayOrigin &origin);
-    /// Fills the replay side from a finished run (diffing against the recorded text).
+    /// Fills the replay side from a finished run; the comparison comes with setComparison().
+    void setResult(const ReplayResult &result, const CostDetails &replayCost);
+    /// setResult() plus a word diff against the recorded text (on the calling thread).
     void setResult(const ReplayResult &result, const CostDetails &replayCost, const QString &recordedText);
+    /// Whether the output changed, from a diff of recorded and replayed text.
+    void setComparison(const WordDiff &diff);
 };
 
 /// Sums over the finished rows of a batch.

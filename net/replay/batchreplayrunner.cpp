@@ -135,18 +135,13 @@ void BatchReplayRunner::pump()
 
 void BatchReplayRunner::onRunFinished(int row, const ReplayResult &result, const QByteArray &body)
 {
-    Job &job = m_jobs[size_t(row)];
+    const Job &job = m_jobs[size_t(row)];
     QString costSource;
     const QString model = result.model.isEmpty() ? job.request.model : result.model;
     const CostDetails cost = replayCost(result, model, m_options.prices, &costSource);
-    BatchReplayRow r = m_model->row(row);
-    r.setResult(result, cost, job.recordedText);
     const bool store = m_options.storeReplays && !result.cancelled;
-    if (store)
-        r.replayTraceId = QStringLiteral("replay-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
-    m_model->updateRow(row, r);
+    ReplayRecord record;
     if (store) {
-        ReplayRecord record;
         record.origin = job.origin;
         record.request = job.request;
         record.sentBody = body;
@@ -155,26 +150,43 @@ void BatchReplayRunner::onRunFinished(int row, const ReplayResult &result, const
         record.variant = m_options.variant;
         record.cost = cost;
         record.costSource = costSource;
-        record.traceId = r.replayTraceId;
-        ++m_storing;
-        TraceStore *storePtr = m_store;
-        runInBackground(
-            this,
-            [storePtr, record]() mutable {
-                QString error;
-                return submitReplay(*storePtr, record, &error) ? record.traceId : QString();
-            },
-            [this](const QString &traceId) {
-                --m_storing;
-                if (!traceId.isEmpty())
-                    Q_EMIT replayStored(traceId);
-                checkDone();
-            });
+        record.traceId = QStringLiteral("replay-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
     }
-    ++m_finished;
-    Q_EMIT progress(m_finished, int(m_jobs.size()));
+    // The diff and the store write run off the GUI thread; the next request starts meanwhile.
+    struct Outcome
+    {
+        WordDiff diff;
+        QString storedTraceId;
+    };
+    ++m_storing;
+    TraceStore *storePtr = m_store;
+    runInBackground(
+        this,
+        [storePtr, record, store, recorded = job.recordedText, replayed = result.comparableText(),
+            ok = result.ok]() mutable {
+            Outcome out;
+            if (ok)
+                out.diff = diffWords(recorded.trimmed(), replayed.trimmed());
+            QString error;
+            if (store && submitReplay(*storePtr, record, &error))
+                out.storedTraceId = record.traceId;
+            return out;
+        },
+        [this, row, result, cost](const Outcome &out) {
+            --m_storing;
+            BatchReplayRow r = m_model->row(row);
+            r.setResult(result, cost);
+            if (result.ok)
+                r.setComparison(out.diff);
+            r.replayTraceId = out.storedTraceId;
+            m_model->updateRow(row, r);
+            if (!out.storedTraceId.isEmpty())
+                Q_EMIT replayStored(out.storedTraceId);
+            ++m_finished;
+            Q_EMIT progress(m_finished, int(m_jobs.size()));
+            checkDone();
+        });
     pump();
-    checkDone();
 }
 
 void BatchReplayRunner::completeRow(int row)

@@ -28,15 +28,14 @@
 
 namespace tg {
 
-namespace {
-
-struct LoadResult
+/// Everything parsed off the GUI thread: payloads can be megabytes.
+struct ReplayWindow::Loaded
 {
     std::optional<ReplayOrigin> origin;
+    ReplayRequest request;
+    QString recordedText;
     QString error;
 };
-
-} // namespace
 
 ReplayWindow::ReplayWindow(ReplayContext *context, qint64 observationRk, QWidget *parent)
     : QWidget(parent, Qt::Window)
@@ -149,26 +148,30 @@ void ReplayWindow::load()
     runInBackground(
         this,
         [pool, rk] {
-            LoadResult out;
+            Loaded out;
             ReaderLease reader = pool->lease();
             if (!reader) {
                 out.error = tr("The store cannot be read.");
                 return out;
             }
             out.origin = ReplayOrigin::load(*reader, rk, &out.error);
+            if (out.origin) {
+                out.request = out.origin->request();
+                out.recordedText = out.origin->recordedText();
+            }
             return out;
         },
-        [this](LoadResult result) { onLoaded(std::move(result.origin), result.error); });
+        [this](Loaded result) { onLoaded(std::move(result)); });
 }
 
-void ReplayWindow::onLoaded(std::optional<ReplayOrigin> origin, const QString &error)
+void ReplayWindow::onLoaded(Loaded result)
 {
-    if (!origin) {
-        showStatus(error, true);
+    if (!result.origin) {
+        showStatus(result.error, true);
         Q_EMIT loaded(false);
         return;
     }
-    m_origin = std::move(origin);
+    m_origin = std::move(result.origin);
     const ReplayOrigin &o = *m_origin;
     const QString name = o.name.isEmpty() ? o.observationId : o.name;
     setWindowTitle(tr("Replay %1 — %2").arg(name, o.traceName.isEmpty() ? o.traceId : o.traceName));
@@ -181,13 +184,13 @@ void ReplayWindow::onLoaded(std::optional<ReplayOrigin> origin, const QString &e
     if (!o.sourceKey.isEmpty())
         facts << o.sourceKey;
     m_facts->setText(facts.join(QStringLiteral(" · ")));
-    const ReplayRequest request = o.request();
+    const ReplayRequest &request = result.request;
     m_editor->setRequest(request);
 
     const QString recordedFacts
         = replayhtml::facts(QString(), o.usage, o.latencyNs >= 0 ? o.latencyNs / 1'000'000 : -1,
             o.ttftNs >= 0 ? o.ttftNs / 1'000'000 : -1, o.cost, o.cost.isEmpty() ? QString() : tr("recorded"));
-    m_recordedColumn = VariantColumn::recorded(m_context, o.recordedText(),
+    m_recordedColumn = VariantColumn::recorded(m_context, result.recordedText,
         (o.model.isEmpty() ? QString() : o.model + QStringLiteral(" · ")) + recordedFacts, m_variantBody);
     m_variantLayout->insertWidget(0, m_recordedColumn, 1);
     VariantColumn *first = addVariant();

@@ -60,7 +60,8 @@ protected:
 
 private:
     void load();
-    void onLoaded(std::optional<ReplayOrigin> origin, const QString &error);
+    struct Loaded;
+    void onLoaded(Loaded result);
     void run(VariantColumn *column);
     void onFinished(VariantColumn *column);
     void removeVariant(VariantColumn *column);
