@@ -105,8 +105,13 @@ ProviderBody openAiChatBody(const ReplayRequest &request, bool stream)
         body.insert(QStringLiteral("tools"), tools);
     }
     const ReplayParameters &p = request.parameters;
-    for (auto it = p.extra.begin(); it != p.extra.end(); ++it)
-        body.insert(it.key(), it.value());
+    for (auto it = p.extra.begin(); it != p.extra.end(); ++it) {
+        if (it.key() == u"thinking") // Anthropic's extended thinking; Chat Completions rejects it
+            add(out.notes, Severity::Lost,
+                tr("OpenAI-compatible: \"thinking\" is Anthropic's; it was not sent."));
+        else
+            body.insert(it.key(), it.value());
+    }
     if (p.temperature)
         body.insert(QStringLiteral("temperature"), *p.temperature);
     if (p.topP)

@@ -221,6 +221,22 @@ private Q_SLOTS:
             'tools':[{'name':'run_tests','description':'Runs the test suite.',
               'input_schema':{'type':'object','properties':{'path':{'type':'string'}}}}]})")));
         QVERIFY(body.notes.empty());
+
+        // Sent to an OpenAI-compatible server instead: thinking is Anthropic's and stays out.
+        ReplayRequest withThinking = r;
+        withThinking.parameters.extra.insert(QStringLiteral("thinking"),
+            QJsonObject { { QStringLiteral("type"), QStringLiteral("enabled") },
+                { QStringLiteral("budget_tokens"), 1024 } });
+        const ProviderBody openai = openAiChatBody(withThinking, false);
+        QVERIFY(!QJsonDocument::fromJson(openai.json).object().contains(QStringLiteral("thinking")));
+        QCOMPARE(openai.notes.size(), size_t(1));
+        const QJsonObject anthropic
+            = QJsonDocument::fromJson(anthropicMessagesBody(withThinking, false).json).object();
+        QCOMPARE(anthropic.value(QStringLiteral("thinking"))
+                     .toObject()
+                     .value(QStringLiteral("budget_tokens"))
+                     .toInt(),
+            1024);
     }
 
     void gemini()
