@@ -5,6 +5,7 @@
 #include "langfuse/langfusesyncmanager.h"
 #include "mainwindow.h"
 #include "receiver/receivercontroller.h"
+#include "replay/replaycontroller.h"
 #include "store/tracestore.h"
 
 #include <QApplication>
@@ -92,6 +93,8 @@ int main(int argc, char *argv[])
     tg::LangfuseSyncManager connections(store.get());
     tg::MainWindow window(store.get());
     window.setConnections(&connections);
+    tg::ReplayController replay(store.get());
+    replay.install(&window);
     // Declared after the window: destroyed first, committing what it accepted.
     tg::ReceiverController receiver(store.get());
     receiver.install(&window);

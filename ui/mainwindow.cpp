@@ -277,6 +277,7 @@ void MainWindow::createMenus()
     filter->addAction(m_tracesPage->actions().copyTraceId);
 
     QMenu *trace = menuBar()->addMenu(tr("T&race"));
+    trace->setObjectName(QStringLiteral("menuTrace")); // other parts add to it (replay)
     const TraceView::Actions &t = m_traceView->actions();
     trace->addActions({ t.search, t.nextMatch, t.previousMatch });
     trace->addSeparator();

@@ -197,6 +197,8 @@ TraceView::TraceView(TraceStore *store, QWidget *parent)
     connect(m_tree, &QTreeView::activated, this,
         [this] { m_detail->chatView()->setFocus(Qt::OtherFocusReason); });
     connect(m_tree->header(), &QHeaderView::customContextMenuRequested, this, &TraceView::showHeaderMenu);
+    m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_tree, &QWidget::customContextMenuRequested, this, &TraceView::showTreeMenu);
     connect(m_detail, &ObservationDetailView::statusMessage, this, &TraceView::statusMessage);
     openTrace(0);
 }
@@ -476,6 +478,25 @@ void TraceView::showHeaderMenu(const QPoint &pos)
             [this, column](bool on) { m_tree->setColumnHidden(column, !on); });
     }
     menu.exec(m_tree->header()->mapToGlobal(pos));
+}
+
+void TraceView::addTreeContextAction(QAction *action)
+{
+    m_treeContextActions.append(action);
+}
+
+void TraceView::showTreeMenu(const QPoint &pos)
+{
+    const QModelIndex index = m_tree->indexAt(pos);
+    if (!index.isValid())
+        return;
+    m_tree->setCurrentIndex(index);
+    QMenu menu(this);
+    menu.addActions(m_treeContextActions);
+    if (!m_treeContextActions.isEmpty())
+        menu.addSeparator();
+    menu.addActions({ m_actions.copyId, m_actions.copyTraceId, m_actions.openInLangfuse });
+    menu.exec(m_tree->viewport()->mapToGlobal(pos));
 }
 
 bool TraceView::eventFilter(QObject *watched, QEvent *event)

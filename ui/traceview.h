@@ -97,6 +97,8 @@ public:
 
     void saveState(const QString &group) const;
     void restoreState(const QString &group);
+    /// Adds an action to the span tree's context menu, above the copy actions (replay uses it).
+    void addTreeContextAction(QAction *action);
 
 Q_SIGNALS:
     /// The tree of the opened trace is on screen (for tests and timing).
@@ -122,6 +124,7 @@ private:
     void applyMatches(const QSet<qint64> &rowKeys, bool final);
     void jumpTo(const QModelIndex &index, const QString &emptyMessage);
     void showHeaderMenu(const QPoint &pos);
+    void showTreeMenu(const QPoint &pos);
 
     TraceStore *m_store;
     SpanTreeModel *m_model;
@@ -141,6 +144,7 @@ private:
     QElapsedTimer m_sinceDetail; ///< since the detail was last loaded
     QTimer *m_searchDebounce;
     Actions m_actions;
+    QList<QAction *> m_treeContextActions;
     std::optional<TraceRow> m_row;
     qint64 m_traceRk = 0;
     qint64 m_seenSeq = 0;
