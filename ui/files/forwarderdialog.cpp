@@ -329,9 +329,11 @@ void ForwarderDialog::refresh()
         m_queued->setText(
             tr("%1 traces (%2 waiting to retry, %3 refused by Langfuse)")
                 .arg(locale.toString(s.pending), locale.toString(s.waiting), locale.toString(s.failed)));
-        m_delivered->setText(tr("%1 spans since the app started (%2 requests sent)")
+        const qint64 requests = forwarder->requestsSent();
+        m_delivered->setText(tr("%1 spans since the app started (%2)")
                                  .arg(locale.toString(forwarder->spansDelivered()),
-                                     locale.toString(forwarder->requestsSent())));
+                                     requests == 1 ? tr("1 request sent")
+                                                   : tr("%1 requests sent").arg(locale.toString(requests))));
         m_lastError->setText(forwarder->lastError().isEmpty() ? tr("none") : forwarder->lastError());
         m_lastError->setToolTip(forwarder->lastError());
     } else {
