@@ -278,6 +278,39 @@ private Q_SLOTS:
         QVERIFY(uitest::saveScreenshot(*m_window, QStringLiteral("files-export-dialog.png"), { dialog }));
         dialog->close();
     }
+
+    void cancelLeavesNoFile()
+    {
+        // Enough traces that the export is still running when the first progress arrives.
+        const QString big = path(QStringLiteral("big.jsonl"));
+        QVERIFY(writeJsonl(big, 2000, 3, 3, 7000));
+        const TraceFileImportResult r = TraceFileImporter::importFile(*m_store, big);
+        QVERIFY(r.ok);
+        m_window->tracesPage()->setSourceIds({ r.sourceId });
+        ExportDialog *dialog = m_files->showExportDialog(ExportScope::FilteredList);
+        dialog->setFormat(ExportFormat::OtlpJson);
+        dialog->setRedaction({ false, true, true, {} });
+        const QString file = path(QStringLiteral("cancelled.otlp.json"));
+        dialog->setOutputPath(file);
+        QSignalSpy progressed(dialog->runner(), &ExportRunner::progressed);
+        QSignalSpy finished(dialog, &ExportDialog::exportFinished);
+        QVERIFY(dialog->startExport());
+        QVERIFY(dialog->isRunning());
+        QVERIFY(!dialog->exportButton()->isEnabled());
+        QVERIFY(progressed.wait(20'000));
+        QPushButton *cancel = dialog->findChild<QPushButton *>(QStringLiteral("closeButton"));
+        QCOMPARE(cancel->text(), QStringLiteral("Cancel"));
+        QTest::mouseClick(cancel, Qt::LeftButton); // stops the export; the dialog stays
+        QVERIFY(dialog->isVisible());
+        QVERIFY(finished.wait(20'000));
+        const auto result = finished.takeFirst().at(0).value<ExportResult>();
+        QVERIFY(result.cancelled);
+        QVERIFY(!QFileInfo::exists(file));
+        QCOMPARE(dialog->statusText(), QStringLiteral("Cancelled; no file was written."));
+        QVERIFY(dialog->exportButton()->isEnabled());
+        dialog->close();
+        m_window->tracesPage()->setSourceIds({});
+    }
 };
 
 QTEST_MAIN(TestFilesExport)
