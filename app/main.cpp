@@ -2,6 +2,8 @@
 #include "apppaths.h"
 #include "commands/headlesscommands.h"
 #include "demo/demoloader.h"
+#include "files/filescontroller.h"
+#include "files/forwardercontroller.h"
 #include "langfuse/langfusesyncmanager.h"
 #include "mainwindow.h"
 #include "receiver/receivercontroller.h"
@@ -13,6 +15,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QStatusBar>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <cstdio>
@@ -61,7 +64,14 @@ int main(int argc, char *argv[])
     parser.addOption(portOption);
     parser.addOption(grpcPortOption);
     parser.addOption(noReceiverOption);
+    parser.addPositionalArgument(QStringLiteral("files"),
+        QStringLiteral("Trace files to open, each as a source of its own."), QStringLiteral("[FILE...]"));
     parser.process(app);
+    QStringList notFiles;
+    const QStringList filesToOpen
+        = tg::FilesController::filesFromArguments(parser.positionalArguments(), &notFiles);
+    for (const QString &arg : notFiles)
+        std::fprintf(stderr, "traceglass: %s is not a file\n", qPrintable(arg));
 
     tg::ReceiverLaunchOverrides receiverOverrides;
     receiverOverrides.disabled = parser.isSet(noReceiverOption);
@@ -99,9 +109,16 @@ int main(int argc, char *argv[])
     tg::ReceiverController receiver(store.get());
     receiver.install(&window);
     receiver.setOverrides(receiverOverrides);
+    tg::FilesController files(store.get());
+    files.install(&window);
+    tg::ForwarderController forwarding(store.get());
+    forwarding.install(&window, connections.registry());
     window.show();
     receiver.startAtLaunch();
     connections.start();
+    forwarding.startAtLaunch();
+    if (!filesToOpen.isEmpty())
+        QTimer::singleShot(0, &files, [&files, filesToOpen] { files.openFiles(filesToOpen); });
 
     if (parser.isSet(demoOption)) {
         QLabel *status = window.addStatusSlot(QStringLiteral("demoStatus"));

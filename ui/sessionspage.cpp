@@ -10,11 +10,14 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMenu>
 #include <QSettings>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace tg {
 
@@ -36,7 +39,7 @@ SessionsPage::SessionsPage(TraceStore *store, QWidget *parent)
     m_view->setObjectName(QStringLiteral("sessionsView"));
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setAlternatingRowColors(true);
     m_view->setShowGrid(false);
     m_view->setWordWrap(false);
@@ -92,6 +95,14 @@ SessionsPage::SessionsPage(TraceStore *store, QWidget *parent)
             m_conversation->showSession(sourceId, sessionId);
         Q_EMIT sessionActivated(sourceId, sessionId);
     });
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        if (m_contextActions.isEmpty() || !m_view->indexAt(pos).isValid())
+            return;
+        QMenu menu(this);
+        menu.addActions(m_contextActions);
+        menu.exec(m_view->viewport()->mapToGlobal(pos));
+    });
     connect(m_conversation, &SessionConversationView::traceActivated, this, &SessionsPage::traceActivated);
     connect(m_conversation, &SessionConversationView::showTracesRequested, this,
         &SessionsPage::showTracesRequested);
@@ -102,6 +113,25 @@ void SessionsPage::setSourceIds(const QList<qint64> &sourceIds)
 {
     m_sourceIds = sourceIds;
     applyFilter();
+}
+
+QList<QPair<qint64, QString>> SessionsPage::selectedSessions() const
+{
+    QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(),
+        [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    QList<QPair<qint64, QString>> sessions;
+    for (const QModelIndex &row : rows) {
+        const QString id = row.data(SessionIdRole).toString();
+        if (!id.isEmpty())
+            sessions.append({ row.data(SourceIdRole).toLongLong(), id });
+    }
+    return sessions;
+}
+
+void SessionsPage::addContextActions(const QList<QAction *> &actions)
+{
+    m_contextActions += actions;
 }
 
 void SessionsPage::applyFilter()

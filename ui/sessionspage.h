@@ -1,7 +1,9 @@
 #pragma once
 
+#include <QPair>
 #include <QWidget>
 
+class QAction;
 class QLabel;
 class QLineEdit;
 class QSplitter;
@@ -29,6 +31,10 @@ public:
     SessionConversationView *conversation() const { return m_conversation; }
     QSplitter *splitter() const { return m_splitter; }
     void setSourceIds(const QList<qint64> &sourceIds);
+    /// (source id, session id) of the selected sessions, in row order.
+    QList<QPair<qint64, QString>> selectedSessions() const;
+    /// Actions for the rows' context menu (export); they read the selection.
+    void addContextActions(const QList<QAction *> &actions);
     void saveState(const QString &group) const;
     void restoreState(const QString &group);
 
@@ -50,6 +56,7 @@ private:
     QLabel *m_countLabel;
     QTimer *m_debounce;
     QList<qint64> m_sourceIds;
+    QList<QAction *> m_contextActions;
 };
 
 } // namespace tg

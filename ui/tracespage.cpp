@@ -28,6 +28,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace tg {
 
 QList<QAction *> TracesPage::Actions::all() const
@@ -363,6 +365,25 @@ void TracesPage::rebuildSavedMenu()
     }
 }
 
+QList<qint64> TracesPage::selectedTraceRks() const
+{
+    QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(),
+        [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    QList<qint64> rks;
+    for (const QModelIndex &row : rows) {
+        const qint64 rk = row.data(RowKeyRole).toLongLong();
+        if (rk > 0)
+            rks.append(rk);
+    }
+    return rks;
+}
+
+void TracesPage::addContextActions(const QList<QAction *> &actions)
+{
+    m_contextActions += actions;
+}
+
 void TracesPage::showContextMenu(const QPoint &pos)
 {
     const QModelIndex index = m_view->indexAt(pos);
@@ -409,6 +430,10 @@ void TracesPage::showContextMenu(const QPoint &pos)
     });
     menu.addAction(
         tr("Copy Cell"), this, [index] { QApplication::clipboard()->setText(index.data().toString()); });
+    if (!m_contextActions.isEmpty()) {
+        menu.addSeparator();
+        menu.addActions(m_contextActions);
+    }
     menu.exec(m_view->viewport()->mapToGlobal(pos));
 }
 

@@ -65,6 +65,10 @@ public:
     void addFilterTerm(const QString &key, const QString &value);
     /// The filter last applied (query, sources and time range).
     TraceFilter appliedFilter() const;
+    /// Row keys of the selected traces, in row order.
+    QList<qint64> selectedTraceRks() const;
+    /// Actions appended to the rows' context menu (export, forward); they read the selection.
+    void addContextActions(const QList<QAction *> &actions);
     /// Moves the current row by `delta` (fetching more rows at the end); false at either end.
     bool selectAdjacentTrace(int delta);
     void focusFilter();
@@ -100,6 +104,7 @@ private:
     QTimer *m_filterDebounce;
     Actions m_actions;
     QList<qint64> m_sourceIds;
+    QList<QAction *> m_contextActions;
 };
 
 } // namespace tg
