@@ -83,6 +83,7 @@ void FullTextIndexer::notifyWritten(qint64 lastPayloadRk)
 {
     qint64 previous = m_writtenRk.load();
     while (lastPayloadRk > previous && !m_writtenRk.compare_exchange_weak(previous, lastPayloadRk)) { }
+    m_lastWriteNs = std::chrono::steady_clock::now().time_since_epoch().count();
     m_wake.notify_one();
 }
 
@@ -174,9 +175,20 @@ void FullTextIndexer::run()
                     break;
             }
         }
+        const auto chunkStart = std::chrono::steady_clock::now();
         const int rows = indexChunk(c);
-        if (rows > 0)
+        if (rows > 0) {
             wasBehind = true;
+            // Ingest is streaming: leave the cores to it (a 25% duty cycle); at full speed again
+            // once the writer has been quiet for a moment.
+            const auto now = std::chrono::steady_clock::now();
+            const auto sinceWrite
+                = std::chrono::nanoseconds(now.time_since_epoch().count() - m_lastWriteNs.load());
+            if (sinceWrite < std::chrono::milliseconds(250)) {
+                std::unique_lock lock(m_mutex);
+                m_wake.wait_for(lock, (now - chunkStart) * 3, [this] { return m_stopping; });
+            }
+        }
         if (rows < 0) {
             std::unique_lock lock(m_mutex);
             m_wake.wait_for(lock, std::chrono::seconds(1), [this] { return m_stopping; });

@@ -40,6 +40,9 @@ private:
     std::function<void()> m_caughtUp;
     std::atomic<qint64> m_indexedRk { 0 };
     std::atomic<qint64> m_writtenRk { 0 };
+    /// When the writer last reported payloads (steady clock, ns): while ingest streams, the
+    /// indexer works at most a quarter of the time so that it does not slow ingest down.
+    std::atomic<qint64> m_lastWriteNs { 0 };
     std::mutex m_mutex;
     std::condition_variable m_wake;
     bool m_stopping = false;

@@ -124,6 +124,8 @@ void BM_ReceiverLatencyAtSteadyRate(benchmark::State &state)
                               .count();
                     std::lock_guard lock(mutex);
                     latencies.push_back(ms);
+                    if (ms > 100 && qEnvironmentVariableIsSet("TG_BENCH_TRACE"))
+                        fprintf(stderr, "slow request %zu: %.0f ms\n", latencies.size(), ms);
                 }
             });
         }
