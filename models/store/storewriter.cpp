@@ -114,8 +114,16 @@ SubmitStatus StoreWriter::enqueue(WriteTask task)
 int StoreWriter::walHook(void *self, sqlite3 *db, const char *, int frames)
 {
     auto *writer = static_cast<StoreWriter *>(self);
-    if (frames >= kForcedCheckpointFrames) {
-        sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    // Frames not yet copied by the background checkpointer (after a WAL restart, `frames` counts
+    // from zero again and the old figure no longer applies). Checkpointing here blocks commits,
+    // so it happens only when the background one really falls behind.
+    const int backfilled = writer->m_backfilledFrames.load();
+    const int uncopied = frames >= backfilled ? frames - backfilled : frames;
+    if (uncopied >= kForcedCheckpointFrames) {
+        int log = 0;
+        int copied = 0;
+        sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+        writer->m_backfilledFrames = copied;
     } else if (frames >= kCheckpointFrames) {
         {
             std::lock_guard lock(writer->m_checkpointMutex);
@@ -139,7 +147,11 @@ void StoreWriter::runCheckpointer()
             break;
         m_checkpointWanted = false;
         lock.unlock();
-        sqlite3_wal_checkpoint_v2(db.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        int log = 0;
+        int copied = 0;
+        if (sqlite3_wal_checkpoint_v2(db.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied)
+            == SQLITE_OK)
+            m_backfilledFrames = copied;
         lock.lock();
     }
 }

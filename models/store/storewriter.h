@@ -76,6 +76,9 @@ private:
     std::mutex m_checkpointMutex;
     std::condition_variable m_checkpointWake;
     bool m_checkpointWanted = false;
+    /// WAL frames the background checkpointer has copied into the database (of the WAL as it
+    /// was then): the writer checkpoints itself only when the uncopied part grows too large.
+    std::atomic<int> m_backfilledFrames { 0 };
     bool m_checkpointStopping = false;
     std::thread m_checkpointThread;
 };
