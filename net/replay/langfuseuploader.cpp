@@ -1,8 +1,11 @@
 #include "langfuseuploader.h"
 
+#include "domain/records.h"
+#include "formats/otlpexportbuilder.h"
+#include "forwarder/gzip.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "providers/chatprovider.h"
 #include "redaction.h"
-#include "replay/replayingestion.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -24,15 +27,32 @@ LangfuseUploader::LangfuseUploader(QNetworkAccessManager *nam, QObject *parent)
 {
 }
 
-void LangfuseUploader::send(const QString &host, const QString &publicKey, const QString &secretKey,
-    const QByteArray &batch, QObject *context, Done done)
+QByteArray LangfuseUploader::otlpBody(const WriteBatch &replays, const QString &publicKey)
 {
-    QNetworkRequest request(QUrl(host + QStringLiteral("/api/public/ingestion")));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    OtlpExportOptions options;
+    options.langfusePublicKey = publicKey;
+    OtlpExportBuilder builder(options);
+    for (const TraceRecord &trace : replays.traces) {
+        std::vector<ObservationRecord> observations;
+        for (const ObservationRecord &o : replays.observations) {
+            if (o.traceId == trace.id)
+                observations.push_back(o);
+        }
+        builder.addTrace(trace, observations);
+    }
+    const std::string bytes = builder.request().SerializeAsString();
+    return QByteArray(bytes.data(), qsizetype(bytes.size()));
+}
+
+void LangfuseUploader::send(const QString &host, const QString &publicKey, const QString &secretKey,
+    const WriteBatch &replays, QObject *context, Done done)
+{
+    QNetworkRequest request(QUrl(host + QStringLiteral("/api/public/otel/v1/traces")));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-protobuf"));
+    request.setRawHeader("Content-Encoding", "gzip");
     request.setRawHeader("Authorization", "Basic " + (publicKey + u':' + secretKey).toUtf8().toBase64());
-    request.setRawHeader("X-Langfuse-Sdk-Name", "traceglass");
-    request.setRawHeader("X-Langfuse-Public-Key", publicKey.toUtf8());
-    QNetworkReply *reply = m_nam->post(request, batch);
+    request.setRawHeader("x-langfuse-ingestion-version", "4");
+    QNetworkReply *reply = m_nam->post(request, gzipCompress(otlpBody(replays, publicKey)));
     auto *timer = new QTimer(reply);
     timer->setSingleShot(true);
     connect(timer, &QTimer::timeout, reply, &QNetworkReply::abort);
@@ -44,13 +64,16 @@ void LangfuseUploader::send(const QString &host, const QString &publicKey, const
     connect(reply, &QNetworkReply::finished, context ? context : this, [reply, timer, hostName, done] {
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QByteArray body = reply->readAll();
-        if (status == 207 || status == 200 || status == 201) {
-            bool ok = false;
-            const QStringList errors = langfuseIngestionErrors(body, &ok);
-            if (!errors.isEmpty())
+        if (status == 200) {
+            opentelemetry::proto::collector::trace::v1::ExportTraceServiceResponse answer;
+            if (answer.ParseFromArray(body.constData(), int(body.size()))
+                && answer.partial_success().rejected_spans() > 0) {
+                const auto &partial = answer.partial_success();
                 return done(false,
-                    redactSecrets(tr("Langfuse refused %n event(s): %1", nullptr, int(errors.size()))
-                                      .arg(errors.join(QStringLiteral("; ")))));
+                    redactSecrets(
+                        tr("Langfuse refused %n span(s): %1", nullptr, int(partial.rejected_spans()))
+                            .arg(QString::fromStdString(partial.error_message()))));
+            }
             return done(true, tr("Sent to %1.").arg(hostName));
         }
         if (status == 401 || status == 403)

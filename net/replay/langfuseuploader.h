@@ -9,10 +9,13 @@ class QNetworkAccessManager;
 
 namespace tg {
 
-/// Sends replays to a Langfuse project: POST {host}/api/public/ingestion with Basic auth (public
-/// key, secret key) and a batch from langfuseIngestionBatch(). Reads the 207 answer: a failed
-/// event makes the whole send fail with the server's messages. The secret is only ever put into
-/// the Authorization header.
+struct WriteBatch;
+
+/// Sends replays to a Langfuse project through its OpenTelemetry endpoint (POST
+/// {host}/api/public/otel/v1/traces, gzip protobuf, Basic auth with the public and secret key,
+/// `x-langfuse-ingestion-version: 4`); the legacy batch ingestion API is gone on Cloud since
+/// 2026-11-16. Spans Langfuse rejects (partial success) make the send fail with its message. The
+/// secret is only ever put into the Authorization header.
 class LangfuseUploader : public QObject
 {
     Q_OBJECT
@@ -25,7 +28,10 @@ public:
 
     /// `done` runs later on this thread, unless `context` is destroyed first.
     void send(const QString &host, const QString &publicKey, const QString &secretKey,
-        const QByteArray &batch, QObject *context, Done done);
+        const WriteBatch &replays, QObject *context, Done done);
+
+    /// The request body send() posts for `replays` (uncompressed protobuf).
+    static QByteArray otlpBody(const WriteBatch &replays, const QString &publicKey);
 
 private:
     QNetworkAccessManager *m_nam;

@@ -3,12 +3,13 @@
 // replay with a concurrency limit, cancel and stored replays, and sending replays to Langfuse.
 #include "../models/storetestutil.h"
 #include "fakeprovider.h"
+#include "http/contentdecoding.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "providers/openaicompatibleprovider.h"
 #include "providers/providerregistry.h"
 #include "providers/sseparser.h"
 #include "replay/batchreplayrunner.h"
 #include "replay/langfuseuploader.h"
-#include "replay/replayingestion.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -16,6 +17,8 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
+
+#include <set>
 
 using namespace tg;
 using namespace tg::test;
@@ -349,15 +352,33 @@ private Q_SLOTS:
 
     void sendToLangfuse()
     {
+        // Langfuse's OpenTelemetry endpoint (the batch ingestion API is gone on Cloud): gzip
+        // protobuf with Basic auth and ingestion version 4. A fake, because Langfuse cannot run
+        // here; it rejects requests with more than one trace as a partial success.
         FakeProvider langfuse([](const ProviderRequest &request) {
-            if (request.path != u"/api/public/ingestion")
+            if (request.path != u"/api/public/otel/v1/traces")
                 return ProviderResponse::json(404, "{}");
-            const QJsonArray batch = request.json().value(QStringLiteral("batch")).toArray();
-            if (batch.size() == 2)
-                return ProviderResponse::json(
-                    207, q("{'successes':[{'id':'a','status':201},{'id':'b','status':201}],'errors':[]}"));
-            return ProviderResponse::json(207,
-                q("{'successes':[],'errors':[{'id':'x','status':400,'message':'Invalid request data'}]}"));
+            const DecodedBody body = decodeContent(request.body, ContentEncoding::Gzip, 64 << 20);
+            opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest export_;
+            opentelemetry::proto::collector::trace::v1::ExportTraceServiceResponse answer;
+            if (body.status != DecodedBody::Status::Ok
+                || !export_.ParseFromArray(body.data.constData(), int(body.data.size())))
+                return ProviderResponse::json(400, "{}");
+            std::set<std::string> traces;
+            for (const auto &resource : export_.resource_spans())
+                for (const auto &scope : resource.scope_spans())
+                    for (const auto &span : scope.spans())
+                        traces.insert(span.trace_id());
+            if (traces.size() > 1) {
+                answer.mutable_partial_success()->set_rejected_spans(1);
+                answer.mutable_partial_success()->set_error_message("Invalid request data");
+            }
+            ProviderResponse r;
+            r.status = 200;
+            const std::string bytes = answer.SerializeAsString();
+            r.body = QByteArray(bytes.data(), qsizetype(bytes.size()));
+            r.header("Content-Type", "application/x-protobuf");
+            return r;
         });
         ReplayRecord record;
         record.origin.traceId = QStringLiteral("orig");
@@ -366,14 +387,13 @@ private Q_SLOTS:
         record.result.ok = true;
         record.result.text = QStringLiteral("hi");
         record.traceId = QStringLiteral("replay-x");
-        const QByteArray batch
-            = langfuseIngestionBatch(replayWriteBatch(record, 1), 1'780'000'000'000'000'000LL);
+        const WriteBatch one = replayWriteBatch(record, 1);
         LangfuseUploader uploader;
         bool ok = false;
         QString message;
         bool done = false;
-        uploader.send(langfuse.url(), QStringLiteral("pk-lf-123"), QStringLiteral("sk-lf-secret"), batch,
-            this, [&](bool success, const QString &m) {
+        uploader.send(langfuse.url(), QStringLiteral("pk-lf-123"), QStringLiteral("sk-lf-secret"), one, this,
+            [&](bool success, const QString &m) {
                 ok = success;
                 message = m;
                 done = true;
@@ -384,11 +404,24 @@ private Q_SLOTS:
         QCOMPARE(sent.method, QByteArray("POST"));
         QCOMPARE(sent.headers.value("authorization"),
             QByteArray("Basic ") + QByteArray("pk-lf-123:sk-lf-secret").toBase64());
-        QCOMPARE(sent.body, batch);
+        QCOMPARE(sent.headers.value("x-langfuse-ingestion-version"), QByteArray("4"));
+        QCOMPARE(sent.headers.value("content-encoding"), QByteArray("gzip"));
+        const DecodedBody plain = decodeContent(sent.body, ContentEncoding::Gzip, 64 << 20);
+        QCOMPARE(plain.data, LangfuseUploader::otlpBody(one, QStringLiteral("pk-lf-123")));
+        // The replay's generation goes out as a span with its model.
+        opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest parsed;
+        QVERIFY(parsed.ParseFromArray(plain.data.constData(), int(plain.data.size())));
+        QVERIFY(parsed.ShortDebugString().find("gpt-4o") != std::string::npos);
 
+        // Two replays in one request: the fake rejects a span; the send says so.
+        record.traceId = QStringLiteral("replay-y");
+        WriteBatch two = one;
+        const WriteBatch other = replayWriteBatch(record, 2);
+        two.traces.insert(two.traces.end(), other.traces.begin(), other.traces.end());
+        two.observations.insert(two.observations.end(), other.observations.begin(), other.observations.end());
         done = false;
-        uploader.send(langfuse.url(), QStringLiteral("pk-lf-123"), QStringLiteral("sk-lf-secret"),
-            R"({"batch":[]})", this, [&](bool success, const QString &m) {
+        uploader.send(langfuse.url(), QStringLiteral("pk-lf-123"), QStringLiteral("sk-lf-secret"), two, this,
+            [&](bool success, const QString &m) {
                 ok = success;
                 message = m;
                 done = true;

@@ -4,7 +4,6 @@
 #include "itemmodels/backgroundtask.h"
 #include "langfuse/connectionregistry.h"
 #include "replay/langfuseuploader.h"
-#include "replay/replayingestion.h"
 #include "store/tracestore.h"
 
 #include <QNetworkAccessManager>
@@ -147,9 +146,9 @@ void ReplayContext::sendToLangfuse(const QString &connectionId, const std::vecto
         all.traces.insert(all.traces.end(), one.traces.begin(), one.traces.end());
         all.observations.insert(all.observations.end(), one.observations.begin(), one.observations.end());
     }
-    const QByteArray batch = langfuseIngestionBatch(all, nowNs());
     m_connections->secret(connectionId, target,
-        [this, connection = *connection, batch, target, done](const CredentialResult &secret) {
+        [this, connection = *connection, batch = std::move(all), target, done](
+            const CredentialResult &secret) {
             if (!secret.ok()) {
                 done(false,
                     tr("The secret key of %1 could not be read: %2").arg(connection.name, secret.message));
