@@ -11,6 +11,7 @@
 #include "mainwindow.h"
 #include "metrics/localaggregator.h"
 #include "metrics/metricsprovider.h"
+#include "timerangebutton.h"
 #include "tracespage.h"
 #include "uitestutil.h"
 
@@ -388,9 +389,13 @@ private Q_SLOTS:
         filter.sourceIds = { m_staging };
         filter.fromNs = m_end - kDay;
         filter.toNs = m_end;
+        filter.model = QStringLiteral("gpt-4o");
         Q_EMIT charts->tracesRequested(filter, QStringLiteral("test"));
         QCOMPARE(window.pages()->currentWidget(), window.tracesPage());
         QCOMPARE(window.tracesPage()->model()->filter(), filter);
+        // The filter bar says what is shown, so the user can refine it.
+        QCOMPARE(window.tracesPage()->query(), QStringLiteral("model:gpt-4o"));
+        QCOMPARE(window.tracesPage()->timeRange()->preset(), TimeRangeButton::Custom);
     }
 };
 
