@@ -6,11 +6,13 @@
 // and replay-batch.png (1440x900) to TRACEGLASS_TEST_OUTPUT_DIR.
 #include "../net/fakeprovider.h"
 #include "demo/demoloader.h"
+#include "http/contentdecoding.h"
 #include "itemmodels/modelroles.h"
 #include "itemmodels/spantreemodel.h"
 #include "itemmodels/tracelistmodel.h"
 #include "langfuse/connectionregistry.h"
 #include "mainwindow.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "replay/batchreplaydialog.h"
 #include "replay/batchreplayrunner.h"
 #include "replay/messagelisteditor.h"
@@ -147,8 +149,11 @@ private Q_SLOTS:
         m_formatsRk = m_store->reader()->traceById(m_source, QStringLiteral("formats-trace"))->rk;
         // One fake server plays both protocols: /v1/chat/completions and /v1/messages.
         m_server = std::make_unique<FakeProvider>([](const ProviderRequest &request) {
-            if (request.path == u"/api/public/ingestion")
-                return ProviderResponse::json(207, q("{'successes':[{'id':'a','status':201}],'errors':[]}"));
+            if (request.path == u"/api/public/otel/v1/traces") {
+                ProviderResponse r; // an empty ExportTraceServiceResponse: everything accepted
+                r.header("Content-Type", "application/x-protobuf");
+                return r;
+            }
             if (request.path.endsWith(u"/models"))
                 return ProviderResponse::json(200, q("{'data':[{'id':'gpt-4o'},{'id':'gpt-4o-mini'}]}"));
             if (request.path == u"/v1/messages")
@@ -449,14 +454,19 @@ private Q_SLOTS:
             body.value(QStringLiteral("system")).toString(), QStringLiteral("You are a coding assistant."));
         QVERIFY(QJsonDocument(body).toJson().contains("tool_result"));
         QTRY_VERIFY_WITH_TIMEOUT(
-            !m_server->requestsTo(QStringLiteral("/api/public/ingestion")).isEmpty(), 10000);
-        const ProviderRequest sent = m_server->requestsTo(QStringLiteral("/api/public/ingestion")).first();
+            !m_server->requestsTo(QStringLiteral("/api/public/otel/v1/traces")).isEmpty(), 10000);
+        const ProviderRequest sent
+            = m_server->requestsTo(QStringLiteral("/api/public/otel/v1/traces")).first();
         QCOMPARE(sent.headers.value("authorization"),
             "Basic " + QByteArray("pk-lf-test:sk-lf-test-secret").toBase64());
-        const QJsonArray events = sent.json().value(QStringLiteral("batch")).toArray();
-        QCOMPARE(events.size(), 2);
-        QCOMPARE(events.at(1).toObject().value(QStringLiteral("type")).toString(),
-            QStringLiteral("generation-create"));
+        QCOMPARE(sent.headers.value("x-langfuse-ingestion-version"), QByteArray("4"));
+        // One trace with its generation span, the replay's model on it.
+        const DecodedBody plain = decodeContent(sent.body, ContentEncoding::Gzip, 64 << 20);
+        QCOMPARE(plain.status, DecodedBody::Status::Ok);
+        opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest exported;
+        QVERIFY(exported.ParseFromArray(plain.data.constData(), int(plain.data.size())));
+        QCOMPARE(exported.resource_spans_size(), 1);
+        QVERIFY(exported.ShortDebugString().find("generation") != std::string::npos);
         QTRY_VERIFY_WITH_TIMEOUT(replay->statusLabel()->text().contains(QStringLiteral("Langfuse")), 5000);
         replay->close();
 
