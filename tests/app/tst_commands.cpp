@@ -15,6 +15,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
@@ -38,16 +39,28 @@ struct Fixture
     QStringList tags;
     const char *environment;
     qint64 ageNs;
-    const char *input;
+    QByteArray input;
     Level level;
 };
+
+/// A key-shaped string generated per run, for the redaction checks (no key lives in the source).
+const QByteArray &generatedKey()
+{
+    static const QByteArray key = [] {
+        QByteArray hex;
+        for (int i = 0; i < 20; ++i)
+            hex += "0123456789abcdef"[QRandomGenerator::global()->bounded(16)];
+        return QByteArray("sk-lf-") + hex;
+    }();
+    return key;
+}
 
 // Traces with known fields, relative to now so --since/--until durations select them.
 const QList<Fixture> &fixtures()
 {
     static const QList<Fixture> list {
         { "f1", "cli-checkout", "alice", "s-1", { "prod", "web" }, "production", kHour / 2,
-            R"({"q":"mail bob@example.com the key sk-lf-0123456789abcdef0123"})", Level::Default },
+            R"({"q":"mail bob@example.com the key )" + generatedKey() + R"("})", Level::Default },
         { "f2", "cli-checkout", "bob", "s-2", { "prod" }, "staging", 3 * kHour,
             R"({"q":"where is my parcel"})", Level::Default },
         { "f3", "cli-search", "alice", "s-1", { "beta" }, "production", 48 * kHour,
@@ -527,11 +540,11 @@ private Q_SLOTS:
             QStringLiteral("langfuse-json"), QStringLiteral("-o"), QStringLiteral("-") };
         CommandRun r = run(base);
         QVERIFY2(r.exitCode == 0, r.describe().constData());
-        QVERIFY(r.out.contains("bob@example.com") && r.out.contains("sk-lf-0123456789abcdef0123"));
+        QVERIFY(r.out.contains("bob@example.com") && r.out.contains(generatedKey()));
 
         r = run(base + QStringList { QStringLiteral("--mask"), QStringLiteral("emails,api-keys") });
         QVERIFY2(r.exitCode == 0, r.describe().constData());
-        QVERIFY(!r.out.contains("bob@example.com") && !r.out.contains("sk-lf-0123456789abcdef0123"));
+        QVERIFY(!r.out.contains("bob@example.com") && !r.out.contains(generatedKey()));
         QVERIFY(r.out.contains("[email]") && r.out.contains("[api-key]") && r.out.contains("refund window"));
 
         r = run(base + QStringList { QStringLiteral("--mask"), QStringLiteral("regex:refund\\s+window") });
