@@ -4,6 +4,7 @@
 #include "formats/otlpexportbuilder.h"
 #include "mapping/otlpattributes.h"
 #include "mapping/otlpspanids.h"
+#include "mapping/otlptracemapper.h"
 
 #include <QHash>
 
@@ -67,24 +68,11 @@ std::optional<qint64> nanos(quint64 value)
 
 void mergeTrace(TraceRecord &into, TraceRecord &&from)
 {
-    auto take = [](QString &target, QString &source) {
-        if (!source.isNull())
-            target = std::move(source);
-    };
-    take(into.name, from.name);
-    take(into.userId, from.userId);
-    take(into.sessionId, from.sessionId);
-    take(into.release, from.release);
-    take(into.version, from.version);
-    take(into.environment, from.environment);
+    takeTraceIdentity(into, from);
+    if (!from.environment.isNull())
+        into.environment = std::move(from.environment);
     if (from.timestampNs)
         into.timestampNs = from.timestampNs;
-    if (from.isPublic)
-        into.isPublic = from.isPublic;
-    for (QString &tag : from.tags) {
-        if (!into.tags.contains(tag))
-            into.tags.append(std::move(tag));
-    }
     if (!from.input.isNull())
         into.input = std::move(from.input);
     if (!from.output.isNull())

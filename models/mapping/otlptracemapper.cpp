@@ -19,21 +19,7 @@ void mergeTrace(TraceRecord &into, TraceRecord &&from, bool fromRoot)
         into.timestampNs = from.timestampNs;
     if (!from.environment.isNull() && (fromRoot || into.environment.isNull()))
         into.environment = std::move(from.environment);
-    auto take = [](QString &target, QString &source) {
-        if (!source.isNull())
-            target = std::move(source);
-    };
-    take(into.name, from.name);
-    take(into.userId, from.userId);
-    take(into.sessionId, from.sessionId);
-    take(into.release, from.release);
-    take(into.version, from.version);
-    if (from.isPublic)
-        into.isPublic = from.isPublic;
-    for (QString &tag : from.tags) {
-        if (!into.tags.contains(tag))
-            into.tags.append(std::move(tag));
-    }
+    takeTraceIdentity(into, from);
     if (!from.input.isEmpty())
         into.input = std::move(from.input);
     if (!from.output.isEmpty())
@@ -156,6 +142,25 @@ private:
 };
 
 } // namespace
+
+void takeTraceIdentity(TraceRecord &into, TraceRecord &from)
+{
+    auto take = [](QString &target, QString &source) {
+        if (!source.isNull())
+            target = std::move(source);
+    };
+    take(into.name, from.name);
+    take(into.userId, from.userId);
+    take(into.sessionId, from.sessionId);
+    take(into.release, from.release);
+    take(into.version, from.version);
+    if (from.isPublic)
+        into.isPublic = from.isPublic;
+    for (QString &tag : from.tags) {
+        if (!into.tags.contains(tag))
+            into.tags.append(std::move(tag));
+    }
+}
 
 QString OtlpMappingResult::errorMessage() const
 {

@@ -46,4 +46,8 @@ public:
 OtlpMappingResult mapTraceRequest(
     const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest &request);
 
+/// Moves the identity fields `from` carries into `into` (given fields win; tags united; public
+/// only turns on): name, user, session, release, version. Shared by the OTLP mappers.
+void takeTraceIdentity(TraceRecord &into, TraceRecord &from);
+
 } // namespace tg
