@@ -70,8 +70,10 @@ template<typename Records> qint64 distinctCount(const Records &records)
 void IngestPipeline::ingestBatch(WriteBatch batch, qint64 rejected, const QString &protocol, qint64 bytes,
     Clock::time_point received, Done done)
 {
-    const qint64 spans = distinctCount(batch.observations);
-    const qint64 traces = distinctCount(batch.traces);
+    // OTLP mapping yields one record per span and per trace; only Langfuse batches repeat ids.
+    const bool idsMayRepeat = protocol.startsWith(u"langfuse");
+    const qint64 spans = idsMayRepeat ? distinctCount(batch.observations) : qint64(batch.observations.size());
+    const qint64 traces = idsMayRepeat ? distinctCount(batch.traces) : qint64(batch.traces.size());
     if (batch.isEmpty()) {
         m_spansRejected += rejected;
         done(IngestOutcome { IngestOutcome::Kind::Stored, 0, rejected, {} });
