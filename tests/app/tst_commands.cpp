@@ -46,7 +46,7 @@ struct Fixture
 /// A key-shaped string generated per run, for the redaction checks (no key lives in the source).
 const QByteArray &generatedKey()
 {
-    static const QByteArray key = [] {
+    static const QByteArray key = []() -> QByteArray {
         QByteArray hex;
         for (int i = 0; i < 20; ++i)
             hex += "0123456789abcdef"[QRandomGenerator::global()->bounded(16)];
