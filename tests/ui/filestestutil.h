@@ -7,6 +7,7 @@
 
 #include <QByteArray>
 #include <QFile>
+#include <QRandomGenerator>
 #include <QString>
 
 namespace tg::filestest {
@@ -16,6 +17,18 @@ constexpr qint64 kBaseNs = 1'790'000'000'000'000'000LL;
 inline QByteArray hex(quint64 value, int width)
 {
     return QByteArray::number(value, 16).rightJustified(width, '0');
+}
+
+/// An API-key-shaped string generated per run, planted in inputs for the redaction checks.
+inline const QByteArray &apiKey()
+{
+    static const QByteArray key = []() -> QByteArray {
+        QByteArray value("sk-proj-");
+        for (int i = 0; i < 26; ++i)
+            value += "abcdefghijklmnopqrstuvwxyz0123456789"[QRandomGenerator::global()->bounded(36)];
+        return value;
+    }();
+    return key;
 }
 
 inline QByteArray attribute(const char *key, const QByteArray &value)
@@ -52,9 +65,8 @@ inline QByteArray otlpLine(int seed, int traces, int spans, const QByteArray &se
                 + QByteArray::number(start + s * 1'000'000 + 500'000) + R"(","attributes":[)";
             if (s == 0) {
                 out += attribute("langfuse.observation.input",
-                           "{\"q\":\"mail alice" + QByteArray::number(traceNo)
-                               + "@example.com, key sk-proj-abcdefghij0123456789xyz, ORDER-"
-                               + QByteArray::number(4000 + traceNo) + "\"}")
+                           "{\"q\":\"mail alice" + QByteArray::number(traceNo) + "@example.com, key "
+                               + apiKey() + ", ORDER-" + QByteArray::number(4000 + traceNo) + "\"}")
                     + ',' + attribute("langfuse.observation.output", "\"shipped\"") + ','
                     + attribute("user.id", "u-" + QByteArray::number(traceNo % 3)) + ','
                     + attribute(

@@ -216,7 +216,7 @@ private Q_SLOTS:
         QVERIFY(masked.open(QIODevice::ReadOnly));
         const QByteArray text = masked.readAll();
         QVERIFY(!text.contains("@example.com"));
-        QVERIFY(!text.contains("sk-proj-abcdefghij"));
+        QVERIFY(!text.contains(filestest::apiKey()));
         QVERIFY(!text.contains("ORDER-40"));
         QVERIFY(text.contains("[email]"));
         QVERIFY(text.contains("[api-key]"));
