@@ -17,8 +17,8 @@ namespace tg {
 class WriteContext;
 
 /// One unit of work for the writer: a batch of records or a function run inside the
-/// transaction (source management, deletes). Each task gets its own savepoint, so a failing
-/// task is rolled back alone and the rest of the group still commits.
+/// transaction (source management, deletes). A failing task is rolled back alone and the rest
+/// of the group still commits.
 struct WriteTask
 {
     WriteBatch batch;
@@ -55,6 +55,11 @@ public:
 private:
     void run();
     void commitGroup(std::vector<WriteTask> &tasks);
+    enum class GroupOutcome { Committed, TaskFailed, Failed };
+    /// One transaction over `tasks`; with `isolateTasks` each task gets a savepoint and a failing
+    /// one is rolled back alone, without it the first failing task rolls everything back.
+    GroupOutcome writeGroup(std::vector<WriteTask> &tasks, qint64 seq, bool isolateTasks,
+        std::vector<CommitResult> &results, QString *transactionError);
     void runCheckpointer();
     static int walHook(void *self, struct sqlite3 *db, const char *name, int frames);
 

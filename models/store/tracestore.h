@@ -34,6 +34,9 @@ struct StoreOptions
     size_t maxRowsPerTransaction = 64'000;
     int groupCommitWaitMs = 2; ///< wait this long for more work before a small commit
     int cacheSizeMiB = 256; ///< page cache of the writer connection
+    /// WAL frames (64 KiB pages) after which the background checkpointer copies the WAL back into
+    /// the database; at eight times as many uncopied frames the writer checkpoints itself.
+    int checkpointFrames = 1000;
 };
 
 enum class SubmitStatus {

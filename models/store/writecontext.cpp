@@ -544,11 +544,10 @@ bool WriteContext::upsertTrace(qint64 sourceId, const TraceRecord &record, QStri
     adjustNameCount(sourceId, created ? QString() : oldName, name);
     noteFacet(static_cast<int>(FacetKind::Environment), record.environment);
     noteFacet(static_cast<int>(FacetKind::Agent), agent);
-    TraceDelta &d = delta(rk);
-    if (sessionId != oldSession && !oldSession.isNull()) {
-        d.sessionMoved = true;
-        d.oldSessionId = oldSession;
-    }
+    delta(rk);
+    // The session the trace left is recomputed with the others when the deltas are folded in.
+    if (sessionId != oldSession && !oldSession.isEmpty())
+        noteSessionChanged(sourceId, oldSession);
     if (!created)
         m_updatedTraces.insert(rk);
     return true;
@@ -947,8 +946,6 @@ bool WriteContext::finishTask(QString *error)
             m_updatedTraces.insert(rk);
         if (!sessionId.isEmpty())
             sessions.insert({ sourceId, sessionId });
-        if (d.sessionMoved && !d.oldSessionId.isEmpty())
-            sessions.insert({ sourceId, d.oldSessionId });
         m_sources.insert(sourceId);
     }
     for (const auto &session : std::as_const(sessions)) {

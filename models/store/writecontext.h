@@ -46,7 +46,8 @@ public:
     void beginTask();
     /// Stores one batch. Trace totals and sessions are brought up to date by finishTask().
     bool applyBatch(const WriteBatch &batch, const std::vector<ObservationPrep> &preps, QString *error);
-    /// Folds the task's observation deltas into trace totals and recomputes touched sessions.
+    /// Folds the observation deltas collected so far into trace totals and recomputes touched
+    /// sessions (once per task, or once per transaction when tasks are not isolated).
     bool finishTask(QString *error);
     /// Forgets everything the failed task did (its savepoint was rolled back).
     void discardTask();
@@ -80,8 +81,6 @@ private:
         std::optional<qint64> minStart;
         std::optional<qint64> maxEnd;
         QStringList models;
-        QString oldSessionId; ///< session the trace left, when its session changed
-        bool sessionMoved = false;
     };
 
     bool upsertTrace(qint64 sourceId, const TraceRecord &record, QString *error);

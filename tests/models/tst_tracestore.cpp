@@ -82,6 +82,24 @@ private:
         return r.ok;
     }
 
+    /// Holds the writer thread inside a commit callback until the returned function is called,
+    /// so that everything submitted meanwhile lands in the next transaction together.
+    static std::function<void()> holdWriter(TraceStore &store, qint64 sourceId)
+    {
+        auto release = std::make_shared<std::atomic<bool>>(false);
+        auto blocked = std::make_shared<std::promise<void>>();
+        WriteBatch hold;
+        hold.sourceId = sourceId;
+        hold.observations.push_back(observation(QStringLiteral("hold"), QStringLiteral("hold"), {}, 0, 1));
+        store.submit(hold, [release, blocked](const CommitResult &) {
+            blocked->set_value();
+            while (!release->load())
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        });
+        blocked->get_future().wait();
+        return [release] { *release = true; };
+    }
+
 private Q_SLOTS:
     void initTestCase() { QVERIFY(m_dir.isValid()); }
 
@@ -618,11 +636,15 @@ private Q_SLOTS:
 
     void failedTaskIsRolledBackAloneWithAClearError()
     {
-        StoreOptions options;
-        options.groupCommitWaitMs = 50; // make both tasks land in one transaction
-        auto store = openStore(options);
+        auto store = openStore();
         const qint64 src = store->ensureSource(
             SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local"));
+        WriteBatch early;
+        early.sourceId = src;
+        ObservationRecord earlyObservation
+            = observation(QStringLiteral("early"), QStringLiteral("early-trace"), {}, 0, 1);
+        earlyObservation.cost.set(QStringLiteral("total"), 0.5);
+        early.observations.push_back(earlyObservation);
         WriteBatch bad;
         bad.sourceId = src;
         bad.observations.push_back(
@@ -632,19 +654,32 @@ private Q_SLOTS:
         good.sourceId = src;
         good.observations.push_back(
             observation(QStringLiteral("ok"), QStringLiteral("good-trace"), {}, 0, 1));
-        std::promise<CommitResult> badDone, goodDone;
+        // All three in one transaction: the one before the bad task and the one after it commit.
+        const auto release = holdWriter(*store, src);
+        std::promise<CommitResult> earlyDone, badDone, goodDone;
+        QCOMPARE(store->submit(early, [&](const CommitResult &r) { earlyDone.set_value(r); }),
+            SubmitStatus::Queued);
         QCOMPARE(
             store->submit(bad, [&](const CommitResult &r) { badDone.set_value(r); }), SubmitStatus::Queued);
         QCOMPARE(
             store->submit(good, [&](const CommitResult &r) { goodDone.set_value(r); }), SubmitStatus::Queued);
+        release();
+        const CommitResult earlyResult = earlyDone.get_future().get();
         const CommitResult badResult = badDone.get_future().get();
         const CommitResult goodResult = goodDone.get_future().get();
         QVERIFY(!badResult.ok);
         QVERIFY2(badResult.error.contains(QStringLiteral("without an id")), qPrintable(badResult.error));
+        QVERIFY(earlyResult.ok);
         QVERIFY(goodResult.ok);
+        QCOMPARE(earlyResult.seq, goodResult.seq); // one transaction
         auto reader = store->reader();
         QVERIFY(!reader->traceById(src, QStringLiteral("bad-trace"))); // nothing of the failed task
         QVERIFY(reader->traceById(src, QStringLiteral("good-trace")));
+        // Written once, although the transaction ran twice (the second time task by task).
+        const auto earlyTrace = reader->traceById(src, QStringLiteral("early-trace"));
+        QVERIFY(earlyTrace);
+        QCOMPARE(earlyTrace->observationCount, 1);
+        QCOMPARE(earlyTrace->cost, 0.5);
         // The writer is still healthy afterwards.
         WriteBatch later;
         later.sourceId = src;
@@ -652,6 +687,104 @@ private Q_SLOTS:
             observation(QStringLiteral("later"), QStringLiteral("bad-trace"), {}, 0, 1));
         QVERIFY(submitAndWait(*store, later));
         QCOMPARE(reader->traceById(src, QStringLiteral("bad-trace"))->observationCount, 1);
+    }
+
+    void aLoneFailingBatchReportsItsErrorAndTheStoreStaysUsable()
+    {
+        auto store = openStore();
+        const qint64 src = store->ensureSource(
+            SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local"));
+        QSignalSpy failures(store.get(), &TraceStore::writeFailed);
+        WriteBatch bad;
+        bad.sourceId = src;
+        bad.observations.push_back(observation(QStringLiteral("a"), QStringLiteral("t"), {}, 0, 1));
+        bad.observations.push_back(observation(QString(), QStringLiteral("t"), {}, 0, 1));
+        CommitResult result;
+        QVERIFY(!submitAndWait(*store, bad, &result));
+        QVERIFY2(result.error.contains(QStringLiteral("without an id")), qPrintable(result.error));
+        QVERIFY(!store->reader()->traceById(src, QStringLiteral("t")));
+        QCoreApplication::processEvents();
+        QCOMPARE(failures.size(), 0); // a bad batch is not a failing store
+        WriteBatch fine;
+        fine.sourceId = src;
+        fine.observations.push_back(observation(QStringLiteral("a"), QStringLiteral("t"), {}, 0, 1));
+        QVERIFY(submitAndWait(*store, fine));
+        QCOMPARE(store->reader()->traceById(src, QStringLiteral("t"))->observationCount, 1);
+    }
+
+    void batchesOfOneTraceInOneTransactionAddUp()
+    {
+        auto store = openStore();
+        const qint64 src = store->ensureSource(
+            SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local"));
+        const auto release = holdWriter(*store, src);
+        auto withSession = [src](const QString &session) {
+            WriteBatch batch;
+            batch.sourceId = src;
+            TraceRecord t = trace(QStringLiteral("moving"), QStringLiteral("moving"));
+            t.sessionId = session;
+            batch.traces.push_back(t);
+            return batch;
+        };
+        WriteBatch first = withSession(QStringLiteral("A"));
+        ObservationRecord one = observation(QStringLiteral("one"), QStringLiteral("moving"), {}, 0, 2);
+        one.cost.set(QStringLiteral("total"), 1.0);
+        first.observations.push_back(one);
+        WriteBatch second = withSession(QStringLiteral("B"));
+        ObservationRecord two = observation(QStringLiteral("two"), QStringLiteral("moving"), {}, 1, 5);
+        two.cost.set(QStringLiteral("total"), 2.0);
+        two.level = Level::Error;
+        second.observations.push_back(two);
+        ObservationRecord oneAgain;
+        oneAgain.id = QStringLiteral("one");
+        oneAgain.traceId = QStringLiteral("moving");
+        oneAgain.cost.set(QStringLiteral("total"), 3.0);
+        second.observations.push_back(oneAgain);
+        WriteBatch third = withSession(QStringLiteral("C"));
+        std::promise<CommitResult> lastDone;
+        QCOMPARE(store->submit(first), SubmitStatus::Queued);
+        QCOMPARE(store->submit(second), SubmitStatus::Queued);
+        QCOMPARE(store->submit(third, [&](const CommitResult &r) { lastDone.set_value(r); }),
+            SubmitStatus::Queued);
+        release();
+        QVERIFY(lastDone.get_future().get().ok);
+        auto reader = store->reader();
+        const auto moved = reader->traceById(src, QStringLiteral("moving"));
+        QVERIFY(moved);
+        QCOMPARE(moved->observationCount, 2);
+        QCOMPARE(moved->cost, 5.0);
+        QCOMPARE(moved->errorCount, 1);
+        QCOMPARE(moved->latencyNs, 5 * kSecond);
+        // Every session the trace passed through is recomputed, not only the last one left.
+        QVERIFY(!reader->session(src, QStringLiteral("A")));
+        QVERIFY(!reader->session(src, QStringLiteral("B")));
+        const auto session = reader->session(src, QStringLiteral("C"));
+        QVERIFY(session);
+        QCOMPARE(session->traceCount, 1);
+        QCOMPARE(session->cost, 5.0);
+    }
+
+    void backgroundCheckpointsCopyTheWalIntoTheDatabase()
+    {
+        StoreOptions options;
+        // The writer would checkpoint itself only at 8 x 40 frames (20 MiB), more than written here.
+        options.checkpointFrames = 40;
+        auto store = openStore(options);
+        const qint64 src = store->ensureSource(
+            SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local"));
+        QVERIFY(store->flush(10000));
+        const qint64 before = QFileInfo(store->path()).size();
+        const QByteArray text = '"' + QByteArray(10'000, 'x') + '"';
+        WriteBatch batch; // one commit of about 50 frames
+        batch.sourceId = src;
+        for (int i = 0; i < 300; ++i) {
+            ObservationRecord o = observation(QStringLiteral("o%1").arg(i), QStringLiteral("t"), {}, 0, 1);
+            o.input = text;
+            batch.observations.push_back(o);
+        }
+        QVERIFY(submitAndWait(*store, batch));
+        // Only a checkpoint writes to the database file itself in WAL mode.
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(store->path()).size() >= before + 2 * 1024 * 1024, 10000);
     }
 
     void refusesUnknownSourceAndOverload()
