@@ -59,6 +59,7 @@ bool StoreWriter::start(QString *error)
     m_seq = m_db.queryInt("SELECT value FROM meta WHERE key = 'seq'").value_or(0);
     sqlite3_wal_hook(m_db.handle(), &StoreWriter::walHook, this);
     m_checkpointThread = std::thread([this] { runCheckpointer(); });
+    m_reaperThread = std::thread([this] { runReaper(); });
     m_thread = std::thread([this] { run(); });
     return true;
 }
@@ -74,6 +75,13 @@ void StoreWriter::stop()
     m_wake.notify_all();
     if (m_thread.joinable())
         m_thread.join();
+    {
+        std::lock_guard lock(m_reaperMutex);
+        m_reaperStopping = true;
+    }
+    m_reaperWake.notify_all();
+    if (m_reaperThread.joinable())
+        m_reaperThread.join();
     {
         std::lock_guard lock(m_checkpointMutex);
         m_checkpointStopping = true;
@@ -184,6 +192,38 @@ void StoreWriter::run()
         lock.unlock();
         commitGroup(group);
         m_pendingRows -= rows;
+        discard(std::move(group));
+        lock.lock();
+    }
+}
+
+void StoreWriter::discard(std::vector<WriteTask> group)
+{
+    {
+        std::lock_guard lock(m_reaperMutex);
+        // Past a few groups the reaper is starved; then the writer frees its own, which also
+        // keeps memory bounded.
+        if (!m_reaperStopping && m_reaperQueue.size() < 4) {
+            m_reaperQueue.push_back(std::move(group));
+            m_reaperWake.notify_one();
+            return;
+        }
+    }
+    group.clear();
+}
+
+void StoreWriter::runReaper()
+{
+    pthread_setname_np(pthread_self(), "tg-store-reaper");
+    std::unique_lock lock(m_reaperMutex);
+    for (;;) {
+        m_reaperWake.wait(lock, [this] { return !m_reaperQueue.empty() || m_reaperStopping; });
+        if (m_reaperQueue.empty())
+            break;
+        std::vector<WriteTask> group = std::move(m_reaperQueue.front());
+        m_reaperQueue.pop_front();
+        lock.unlock();
+        group.clear();
         lock.lock();
     }
 }
