@@ -95,7 +95,10 @@ qint64 FullTextIndexer::backlog() const
 
 int FullTextIndexer::indexChunk(IndexerConnection &c)
 {
-    sql::Transaction tx(c.db);
+    // Deferred: an immediate transaction would take the write lock of every attached database,
+    // the store's included, and hold the writer off (it waited in its busy handler for up to
+    // 80 ms) while a chunk is indexed. This one only reads the store.
+    sql::Transaction tx(c.db, false);
     if (!tx.isActive())
         return -1;
     c.select.bind(1, m_indexedRk.load());

@@ -303,7 +303,8 @@ void StoreWriter::commitGroup(std::vector<WriteTask> &tasks)
             rows += task.rows;
         timespec cpu {};
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
-        fprintf(stderr, "commit rows=%zu write=%.1fms writer-cpu-total=%.1fms\n", rows,
+        fprintf(stderr, "commit at=%.3f rows=%zu write=%.1fms writer-cpu-total=%.1fms\n",
+            std::chrono::duration<double>(t0.time_since_epoch()).count(), rows,
             std::chrono::duration<double, std::milli>(t1 - t0).count(),
             static_cast<double>(cpu.tv_sec) * 1e3 + static_cast<double>(cpu.tv_nsec) / 1e6);
     }

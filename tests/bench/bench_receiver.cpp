@@ -110,6 +110,7 @@ void BM_ReceiverLatencyAtSteadyRate(benchmark::State &state)
         std::mutex mutex;
         std::vector<std::thread> threads;
         const auto interval = std::chrono::nanoseconds(static_cast<qint64>(1e9 / batchesPerClientPerSecond));
+        const auto begin = std::chrono::steady_clock::now();
         for (int c = 0; c < clients; ++c) {
             threads.emplace_back([&, c] {
                 PostClient client(port);
@@ -124,8 +125,9 @@ void BM_ReceiverLatencyAtSteadyRate(benchmark::State &state)
                               .count();
                     std::lock_guard lock(mutex);
                     latencies.push_back(ms);
-                    if (ms > 100 && qEnvironmentVariableIsSet("TG_BENCH_TRACE"))
-                        fprintf(stderr, "slow request %zu: %.0f ms\n", latencies.size(), ms);
+                    if (ms > 40 && qEnvironmentVariableIsSet("TG_BENCH_TRACE"))
+                        fprintf(stderr, "slow request %zu (client %d, %.3f s in): %.0f ms\n", latencies.size(), c,
+                            std::chrono::duration<double>(start - begin).count(), ms);
                 }
             });
         }
