@@ -119,13 +119,29 @@ void BM_IngestObservations(benchmark::State &state)
     for (const WriteBatch &b : batches)
         for (const ObservationRecord &o : b.observations)
             payloadBytes += o.input.size() + o.output.size();
+    auto removeStore = [](const QString &path) {
+        for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm"),
+                 QStringLiteral(".fts"), QStringLiteral(".fts-wal"), QStringLiteral(".fts-shm") })
+            QFile::remove(path + suffix);
+    };
+    {
+        // Sustained ingest is measured warm: the first ingest of a fresh process also pays the
+        // page faults of growing the heap and SQLite's page cache, which moved the figure by 30%.
+        const QString warmPath = benchDir() + QStringLiteral("/ingest-warmup.db");
+        removeStore(warmPath);
+        auto warm = openOrDie(warmPath, fullText);
+        warm->ensureSource(SourceKind::Demo, QStringLiteral("bench"), QStringLiteral("Bench"));
+        std::vector<WriteBatch> first(batches.begin(), batches.begin() + static_cast<qsizetype>(batches.size() / 4));
+        submitAll(*warm, first);
+        warm->flush();
+        warm.reset();
+        removeStore(warmPath);
+    }
     double indexRate = 0;
     for (auto _ : state) {
         state.PauseTiming();
         const QString path = benchDir() + QStringLiteral("/ingest.db");
-        for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm"),
-                 QStringLiteral(".fts"), QStringLiteral(".fts-wal"), QStringLiteral(".fts-shm") })
-            QFile::remove(path + suffix);
+        removeStore(path);
         auto store = openOrDie(path, fullText);
         store->ensureSource(SourceKind::Demo, QStringLiteral("bench"), QStringLiteral("Bench"));
         state.ResumeTiming();
