@@ -108,6 +108,23 @@ bool OtlpDecoder::parseProtobuf(QByteArrayView bytes, google::protobuf::Message 
     return false;
 }
 
+namespace {
+google::protobuf::ArenaOptions arenaOptions()
+{
+    google::protobuf::ArenaOptions options;
+    options.start_block_size = 16 * 1024;
+    options.max_block_size = 64 * 1024; // under malloc's mmap threshold: no fresh pages per request
+    return options;
+}
+} // namespace
+
+OtlpDecodeResult::OtlpDecodeResult()
+    : arena(std::make_unique<google::protobuf::Arena>(arenaOptions()))
+    , request(*google::protobuf::Arena::CreateMessage<
+          opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest>(arena.get()))
+{
+}
+
 OtlpDecodeResult OtlpDecoder::decodeTraceRequest(QByteArrayView body, OtlpContentKind kind)
 {
     OtlpDecodeResult result;

@@ -2,9 +2,12 @@
 
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 
+#include <google/protobuf/arena.h>
+
 #include <QByteArrayView>
 #include <QString>
 
+#include <memory>
 #include <optional>
 
 namespace google::protobuf {
@@ -20,10 +23,15 @@ enum class OtlpContentKind { Protobuf, Json };
 /// or nullopt for anything else.
 std::optional<OtlpContentKind> otlpContentKindFromMimeType(QByteArrayView contentType);
 
-/// A decoded trace export, or why the body could not be decoded (a 400 for the receiver).
+/// A decoded trace export, or why the body could not be decoded (a 400 for the receiver). The
+/// request lives on its own arena: parsing a 512-span export otherwise makes thousands of
+/// allocations (one per attribute value) and as many frees.
 struct OtlpDecodeResult
 {
-    opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest request;
+    OtlpDecodeResult();
+
+    std::unique_ptr<google::protobuf::Arena> arena;
+    opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest &request;
     QString error; ///< null on success
 
     bool ok() const { return error.isNull(); }
