@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <pthread.h>
-#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -138,12 +137,9 @@ int FullTextIndexer::indexChunk(IndexerConnection &c)
 
 void FullTextIndexer::run()
 {
-    // Behind ingest: this thread only runs on otherwise idle cores (SCHED_IDLE), so parsing and
-    // the writer get the cores first and the index catches up when ingest pauses. Where the idle
-    // class is not allowed, a low nice value (Linux threads have their own) does most of that.
-    sched_param idle {};
-    if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle) != 0)
-        setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
+    // Behind ingest: a lower scheduling priority for this thread only (Linux threads have their
+    // own nice value), so parsing and the writer get the cores first.
+    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
     pthread_setname_np(pthread_self(), "tg-fts-indexer");
 
     IndexerConnection c;
