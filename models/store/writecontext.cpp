@@ -456,25 +456,31 @@ bool WriteContext::upsertTrace(qint64 sourceId, const TraceRecord &record, QStri
         *error = QStringLiteral("cannot create trace %1: %2").arg(record.id, m_db.lastSqliteError());
         return false;
     }
-    // A bare row was just created when the trace is new; from here on both cases merge into it.
-    m_selectTraceForMerge.bind(1, rk);
-    if (!m_selectTraceForMerge.step()) {
+    // A bare row was just created when the trace is new (nothing to read back); from here on both
+    // cases merge into it.
+    QString oldName, oldUser, oldSession, oldRelease, oldVersion, oldEnvironment, oldTags, oldAgent;
+    std::optional<qint64> oldTs, oldPublic;
+    qint64 oldPayloadRk = 0;
+    if (!created) {
+        m_selectTraceForMerge.bind(1, rk);
+        if (!m_selectTraceForMerge.step()) {
+            m_selectTraceForMerge.reset();
+            *error = QStringLiteral("trace %1 vanished during upsert").arg(record.id);
+            return false;
+        }
+        oldName = m_selectTraceForMerge.columnText(0);
+        oldTs = optionalColumn(m_selectTraceForMerge, 1);
+        oldUser = m_selectTraceForMerge.columnText(2);
+        oldSession = m_selectTraceForMerge.columnText(3);
+        oldRelease = m_selectTraceForMerge.columnText(4);
+        oldVersion = m_selectTraceForMerge.columnText(5);
+        oldEnvironment = m_selectTraceForMerge.columnText(6);
+        oldPublic = optionalColumn(m_selectTraceForMerge, 7);
+        oldTags = m_selectTraceForMerge.columnText(8);
+        oldAgent = m_selectTraceForMerge.columnText(9);
+        oldPayloadRk = m_selectTraceForMerge.columnInt(10);
         m_selectTraceForMerge.reset();
-        *error = QStringLiteral("trace %1 vanished during upsert").arg(record.id);
-        return false;
     }
-    const QString oldName = m_selectTraceForMerge.columnText(0);
-    const std::optional<qint64> oldTs = optionalColumn(m_selectTraceForMerge, 1);
-    const QString oldUser = m_selectTraceForMerge.columnText(2);
-    const QString oldSession = m_selectTraceForMerge.columnText(3);
-    const QString oldRelease = m_selectTraceForMerge.columnText(4);
-    const QString oldVersion = m_selectTraceForMerge.columnText(5);
-    const QString oldEnvironment = m_selectTraceForMerge.columnText(6);
-    const std::optional<qint64> oldPublic = optionalColumn(m_selectTraceForMerge, 7);
-    const QString oldTags = m_selectTraceForMerge.columnText(8);
-    const QString oldAgent = m_selectTraceForMerge.columnText(9);
-    const qint64 oldPayloadRk = m_selectTraceForMerge.columnInt(10);
-    m_selectTraceForMerge.reset();
 
     QStringList tags = parseTags(oldTags);
     bool tagsChanged = false;
