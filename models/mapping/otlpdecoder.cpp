@@ -121,7 +121,7 @@ google::protobuf::ArenaOptions arenaOptions()
 OtlpDecodeResult::OtlpDecodeResult()
     : arena(std::make_unique<google::protobuf::Arena>(arenaOptions()))
     , request(*google::protobuf::Arena::CreateMessage<
-          opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest>(arena.get()))
+              opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest>(arena.get()))
 {
 }
 

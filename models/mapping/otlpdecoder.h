@@ -2,11 +2,10 @@
 
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 
-#include <google/protobuf/arena.h>
-
 #include <QByteArrayView>
 #include <QString>
 
+#include <google/protobuf/arena.h>
 #include <memory>
 #include <optional>
 

@@ -246,9 +246,9 @@ StoreWriter::GroupOutcome StoreWriter::writeGroup(std::vector<WriteTask> &tasks,
         }
         // A function sees the totals of the batches before it; batches only collect deltas,
         // folded into trace and session totals once per transaction.
-        bool ok = task.function
-            ? m_context->finishTask(&error) && task.function(*m_context, &error) && m_context->finishTask(&error)
-            : m_context->applyBatch(task.batch, task.preps, &error);
+        bool ok = task.function ? m_context->finishTask(&error) && task.function(*m_context, &error)
+                && m_context->finishTask(&error)
+                                : m_context->applyBatch(task.batch, task.preps, &error);
         if (isolateTasks) {
             ok = ok && m_context->finishTask(&error);
             if (ok) {

@@ -126,8 +126,8 @@ void BM_ReceiverLatencyAtSteadyRate(benchmark::State &state)
                     std::lock_guard lock(mutex);
                     latencies.push_back(ms);
                     if (ms > 40 && qEnvironmentVariableIsSet("TG_BENCH_TRACE"))
-                        fprintf(stderr, "slow request %zu (client %d, %.3f s in): %.0f ms\n", latencies.size(), c,
-                            std::chrono::duration<double>(start - begin).count(), ms);
+                        fprintf(stderr, "slow request %zu (client %d, %.3f s in): %.0f ms\n",
+                            latencies.size(), c, std::chrono::duration<double>(start - begin).count(), ms);
                 }
             });
         }

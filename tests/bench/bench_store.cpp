@@ -131,7 +131,8 @@ void BM_IngestObservations(benchmark::State &state)
         removeStore(warmPath);
         auto warm = openOrDie(warmPath, fullText);
         warm->ensureSource(SourceKind::Demo, QStringLiteral("bench"), QStringLiteral("Bench"));
-        std::vector<WriteBatch> first(batches.begin(), batches.begin() + static_cast<qsizetype>(batches.size() / 4));
+        std::vector<WriteBatch> first(
+            batches.begin(), batches.begin() + static_cast<qsizetype>(batches.size() / 4));
         submitAll(*warm, first);
         warm->flush();
         warm.reset();

@@ -15,7 +15,6 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
-
 #include <vector>
 
 namespace tg::bench {
