@@ -6,6 +6,7 @@
 #include "store/storereader.h"
 #include "store/tracestore.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
@@ -13,6 +14,7 @@
 #include <QTest>
 
 #include <atomic>
+#include <sqlite3.h>
 
 using namespace tg;
 
@@ -567,6 +569,58 @@ private Q_SLOTS:
         QVERIFY(reader->search(QStringLiteral("lorem"), 5).truncated);
         QVERIFY(
             reader->search(QStringLiteral("\" * ( ) NEAR AND"), 5).error.isEmpty()); // syntax is neutralised
+    }
+
+    void fullTextIndexingNeverTakesTheStoreWriteLock()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("fts-lock.db"));
+        {
+            StoreOptions options;
+            options.path = path;
+            options.fullTextIndex = false; // build a backlog first
+            auto store = openStore(options);
+            const qint64 src = store->ensureSource(
+                SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local"));
+            const QByteArray text = R"("a long enough input to take the indexer a moment")";
+            for (int b = 0; b < 10; ++b) {
+                WriteBatch batch;
+                batch.sourceId = src;
+                for (int i = 0; i < 3000; ++i) {
+                    ObservationRecord o = observation(
+                        QStringLiteral("o%1-%2").arg(b).arg(i), QStringLiteral("t%1").arg(b), {}, 0, 1);
+                    o.input = text;
+                    batch.observations.push_back(o);
+                }
+                QVERIFY(submitAndWait(*store, batch));
+            }
+        }
+        StoreOptions options;
+        options.path = path;
+        auto store = openStore(options);
+        // While the index catches up, another connection can always begin a write at once: the
+        // indexer only reads the store (it used to hold the store's write lock for every chunk,
+        // which kept the writer waiting in its busy handler).
+        sqlite3 *probe = nullptr;
+        QCOMPARE(
+            sqlite3_open_v2(path.toUtf8().constData(), &probe, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+        sqlite3_busy_timeout(probe, 0);
+        QElapsedTimer started;
+        started.start();
+        while (store->fullTextBacklog() == 0 && started.elapsed() < 5000)
+            std::this_thread::yield(); // the indexer thread has not looked at the store yet
+        int probes = 0;
+        int busy = 0;
+        while (store->fullTextBacklog() > 0) {
+            if (sqlite3_exec(probe, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK)
+                sqlite3_exec(probe, "ROLLBACK", nullptr, nullptr, nullptr);
+            else
+                ++busy;
+            ++probes;
+            std::this_thread::sleep_for(std::chrono::microseconds(100)); // leave the indexer a core
+        }
+        sqlite3_close(probe);
+        QVERIFY(probes > 0);
+        QCOMPARE(busy, 0);
     }
 
     void fullTextBacklogIsReportedAndCaughtUp()
