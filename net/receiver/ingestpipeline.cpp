@@ -41,7 +41,10 @@ void IngestPipeline::ingestTraces(
         done(IngestOutcome { IngestOutcome::Kind::Stored, 0, rejected, message });
         return;
     }
-    ingestBatch(std::move(mapped.batch), rejected, protocol, bytes, received,
+    // OTLP mapping yields one record per span and per trace, so there is nothing to deduplicate.
+    const qint64 spans = static_cast<qint64>(mapped.batch.observations.size());
+    const qint64 traces = static_cast<qint64>(mapped.batch.traces.size());
+    submitBatch(std::move(mapped.batch), spans, traces, rejected, protocol, bytes, received,
         [done = std::move(done), message](const IngestOutcome &outcome) {
             IngestOutcome withMessage = outcome;
             if (outcome.kind == IngestOutcome::Kind::Stored)
@@ -70,10 +73,14 @@ template<typename Records> qint64 distinctCount(const Records &records)
 void IngestPipeline::ingestBatch(WriteBatch batch, qint64 rejected, const QString &protocol, qint64 bytes,
     Clock::time_point received, Done done)
 {
-    // OTLP mapping yields one record per span and per trace; only Langfuse batches repeat ids.
-    const bool idsMayRepeat = protocol.startsWith(u"langfuse");
-    const qint64 spans = idsMayRepeat ? distinctCount(batch.observations) : qint64(batch.observations.size());
-    const qint64 traces = idsMayRepeat ? distinctCount(batch.traces) : qint64(batch.traces.size());
+    const qint64 spans = distinctCount(batch.observations);
+    const qint64 traces = distinctCount(batch.traces);
+    submitBatch(std::move(batch), spans, traces, rejected, protocol, bytes, received, std::move(done));
+}
+
+void IngestPipeline::submitBatch(WriteBatch batch, qint64 spans, qint64 traces, qint64 rejected,
+    const QString &protocol, qint64 bytes, Clock::time_point received, Done done)
+{
     if (batch.isEmpty()) {
         m_spansRejected += rejected;
         done(IngestOutcome { IngestOutcome::Kind::Stored, 0, rejected, {} });

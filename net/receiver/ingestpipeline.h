@@ -53,7 +53,8 @@ public:
     /// at once on the calling thread when the request is refused.
     void ingestTraces(const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest &request,
         const QString &protocol, qint64 bytes, Clock::time_point received, Done done);
-    /// Stores records that were already mapped (Langfuse ingestion).
+    /// Stores records that were already mapped (Langfuse ingestion: a create and its updates
+    /// count as one observation).
     void ingestBatch(WriteBatch batch, qint64 rejected, const QString &protocol, qint64 bytes,
         Clock::time_point received, Done done);
 
@@ -69,6 +70,10 @@ public:
     void setBatchObserver(std::function<void(const ReceivedBatch &)> observer);
 
 private:
+    /// Stores a batch of `spans` distinct observations in `traces` distinct traces.
+    void submitBatch(WriteBatch batch, qint64 spans, qint64 traces, qint64 rejected, const QString &protocol,
+        qint64 bytes, Clock::time_point received, Done done);
+
     TraceStore *m_store;
     qint64 m_sourceId = 0;
     std::atomic<qint64> m_requests { 0 };
