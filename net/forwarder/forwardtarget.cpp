@@ -5,9 +5,28 @@
 
 namespace tg {
 
-QString ForwardTarget::otlpTracesUrl() const
+namespace {
+QString otlpTracesUrlOf(const QString &host)
 {
     return host + QStringLiteral("/api/public/otel/v1/traces");
+}
+} // namespace
+
+QString ForwardTarget::otlpTracesUrl() const
+{
+    return otlpTracesUrlOf(host);
+}
+
+QNetworkRequest langfuseOtlpRequest(
+    const QString &host, const QString &publicKey, const QString &secretKey, bool gzip)
+{
+    QNetworkRequest request { QUrl(otlpTracesUrlOf(host)) };
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-protobuf"));
+    if (gzip)
+        request.setRawHeader("Content-Encoding", "gzip");
+    request.setRawHeader("Authorization", "Basic " + (publicKey + u':' + secretKey).toUtf8().toBase64());
+    request.setRawHeader("x-langfuse-ingestion-version", "4");
+    return request;
 }
 
 QString ForwardTargets::normalizeHost(const QString &input)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QList>
+#include <QNetworkRequest>
 #include <QProcessEnvironment>
 #include <QString>
 
@@ -23,6 +24,12 @@ struct ForwardTarget
     /// <host>/api/public/otel/v1/traces
     QString otlpTracesUrl() const;
 };
+
+/// The POST request for a Langfuse project's OpenTelemetry endpoint (<host>/api/public/otel/v1/traces):
+/// protobuf, Basic auth with the public and secret key, `x-langfuse-ingestion-version: 4`, and a
+/// gzip body when `gzip`. Shared by the forwarder and the replay upload.
+QNetworkRequest langfuseOtlpRequest(
+    const QString &host, const QString &publicKey, const QString &secretKey, bool gzip);
 
 /// Reads the user's Langfuse connections the way the connection registry (branch `connections`,
 /// net/langfuse/connectionregistry.cpp) stores them: QSettings group "langfuse/connections/<id>"

@@ -447,13 +447,8 @@ void OtlpForwarder::pump()
 void OtlpForwarder::send(std::shared_ptr<Payload> payload)
 {
     setState(State::Sending);
-    QNetworkRequest request(QUrl(m_target.otlpTracesUrl()));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-protobuf"));
-    if (m_options.gzip)
-        request.setRawHeader("Content-Encoding", "gzip");
-    request.setRawHeader(
-        "Authorization", "Basic " + (m_target.publicKey + u':' + m_secret).toUtf8().toBase64());
-    request.setRawHeader("x-langfuse-ingestion-version", "4");
+    QNetworkRequest request
+        = langfuseOtlpRequest(m_target.host, m_target.publicKey, m_secret, m_options.gzip);
     request.setRawHeader("User-Agent", "traceglass/" + m_options.scopeVersion.toUtf8());
     request.setTransferTimeout(m_options.requestTimeoutMs);
     ++m_requests;

@@ -2,6 +2,7 @@
 
 #include "domain/records.h"
 #include "formats/otlpexportbuilder.h"
+#include "forwarder/forwardtarget.h"
 #include "forwarder/gzip.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "providers/chatprovider.h"
@@ -11,7 +12,6 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QTimer>
-#include <QUrl>
 
 namespace tg {
 
@@ -47,11 +47,7 @@ QByteArray LangfuseUploader::otlpBody(const WriteBatch &replays, const QString &
 void LangfuseUploader::send(const QString &host, const QString &publicKey, const QString &secretKey,
     const WriteBatch &replays, QObject *context, Done done)
 {
-    QNetworkRequest request(QUrl(host + QStringLiteral("/api/public/otel/v1/traces")));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-protobuf"));
-    request.setRawHeader("Content-Encoding", "gzip");
-    request.setRawHeader("Authorization", "Basic " + (publicKey + u':' + secretKey).toUtf8().toBase64());
-    request.setRawHeader("x-langfuse-ingestion-version", "4");
+    const QNetworkRequest request = langfuseOtlpRequest(host, publicKey, secretKey, true);
     QNetworkReply *reply = m_nam->post(request, gzipCompress(otlpBody(replays, publicKey)));
     auto *timer = new QTimer(reply);
     timer->setSingleShot(true);
