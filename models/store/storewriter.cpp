@@ -118,11 +118,9 @@ int StoreWriter::walHook(void *self, sqlite3 *db, const char *, int frames)
     auto *writer = static_cast<StoreWriter *>(self);
     // Frames not yet copied by the background checkpointer (after a WAL restart, `frames` counts
     // from zero again and the old figure no longer applies). Checkpointing here blocks commits,
-    // so it happens only when the background one really falls behind.
+    // so it happens only when the background one really falls behind (readers pin the WAL).
     const int backfilled = writer->m_backfilledFrames.load();
     const int uncopied = frames >= backfilled ? frames - backfilled : frames;
-    // The writer checkpoints itself only when the background one cannot keep up (readers pin the
-    // WAL), because that blocks the commits behind it.
     const int threshold = std::max(1, writer->m_options.checkpointFrames);
     if (uncopied >= 8 * threshold) {
         int log = 0;
@@ -244,11 +242,14 @@ StoreWriter::GroupOutcome StoreWriter::writeGroup(std::vector<WriteTask> &tasks,
             m_db.exec("SAVEPOINT task");
             m_context->beginTask();
         }
-        // A function sees the totals of the batches before it; batches only collect deltas,
-        // folded into trace and session totals once per transaction.
-        bool ok = task.function ? m_context->finishTask(&error) && task.function(*m_context, &error)
-                && m_context->finishTask(&error)
-                                : m_context->applyBatch(task.batch, task.preps, &error);
+        // Batches only collect deltas, folded into trace and session totals once per transaction
+        // (per task when isolated); a function sees the totals of the batches before it.
+        bool ok = false;
+        if (task.function)
+            ok = m_context->finishTask(&error) && task.function(*m_context, &error)
+                && m_context->finishTask(&error);
+        else
+            ok = m_context->applyBatch(task.batch, task.preps, &error);
         if (isolateTasks) {
             ok = ok && m_context->finishTask(&error);
             if (ok) {

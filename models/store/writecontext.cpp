@@ -1,9 +1,7 @@
 #include "writecontext.h"
 
-#include "store/facetkind.h"
 #include "store/writecontextutil.h"
 
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
