@@ -116,6 +116,8 @@ SubmitStatus StoreWriter::enqueue(WriteTask task)
 int StoreWriter::walHook(void *self, sqlite3 *db, const char *, int frames)
 {
     auto *writer = static_cast<StoreWriter *>(self);
+    writer->m_lastCommitFrames = frames > writer->m_walFrames ? frames - writer->m_walFrames : frames;
+    writer->m_walFrames = frames;
     // Frames not yet copied by the background checkpointer (after a WAL restart, `frames` counts
     // from zero again and the old figure no longer applies). Checkpointing here blocks commits,
     // so it happens only when the background one really falls behind (readers pin the WAL).
@@ -304,8 +306,8 @@ void StoreWriter::commitGroup(std::vector<WriteTask> &tasks)
             rows += task.rows;
         timespec cpu {};
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
-        fprintf(stderr, "commit at=%.3f rows=%zu write=%.1fms writer-cpu-total=%.1fms\n",
-            std::chrono::duration<double>(t0.time_since_epoch()).count(), rows,
+        fprintf(stderr, "commit at=%.3f rows=%zu wal-frames=%d write=%.1fms writer-cpu-total=%.1fms\n",
+            std::chrono::duration<double>(t0.time_since_epoch()).count(), rows, m_lastCommitFrames,
             std::chrono::duration<double, std::milli>(t1 - t0).count(),
             static_cast<double>(cpu.tv_sec) * 1e3 + static_cast<double>(cpu.tv_nsec) / 1e6);
     }

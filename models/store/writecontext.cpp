@@ -98,15 +98,17 @@ bool WriteContext::prepare(QString *error)
             "SELECT name, ts_given, user_id, session_id, release, version, environment, public, tags, agent, "
             "payload_rk FROM traces WHERE rk = ?1" },
         { &m_insertTrace,
-            "INSERT INTO traces(source_id, id, name, ts_given, ts, user_id, session_id, release, version, "
-            "environment, public, tags, agent, payload_rk, seq) "
-            "VALUES(?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)" },
+            "INSERT INTO traces(rk, source_id, id, name, ts_given, user_id, session_id, release, version, "
+            "environment, public, tags, agent, payload_rk, obs_count, input_tokens, output_tokens, "
+            "total_tokens, cost, error_count, warning_count, start_ns, end_ns, latency_ns, ts, level, "
+            "models, "
+            "seq) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+            "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)" },
         { &m_updateTraceFields,
             "UPDATE traces SET name = ?1, ts_given = ?2, user_id = ?3, session_id = ?4, release = ?5, "
             "version = ?6, "
             "environment = ?7, public = ?8, tags = ?9, agent = ?10, payload_rk = ?11, seq = ?12 WHERE rk = "
             "?13" },
-        { &m_insertBareTrace, "INSERT INTO traces(source_id, id, seq) VALUES(?1, ?2, ?3)" },
         { &m_selectTraceTotals,
             "SELECT obs_count, input_tokens, output_tokens, total_tokens, cost, error_count, warning_count, "
             "start_ns, end_ns, ts_given, models, source_id, session_id FROM traces WHERE rk = ?1" },
@@ -185,6 +187,7 @@ bool WriteContext::prepare(QString *error)
 
 void WriteContext::reloadRowKeys()
 {
+    m_nextTraceRk = m_db.queryInt("SELECT coalesce(max(rk), 0) + 1 FROM traces").value_or(1);
     m_nextObservationRk = m_db.queryInt("SELECT coalesce(max(rk), 0) + 1 FROM observations").value_or(1);
     // Payload row keys are never reused, even after deletes: the full-text index refers to them
     // and walks them in order.
@@ -228,6 +231,7 @@ void WriteContext::beginTransaction(qint64 seq)
     m_updatedTraces.clear();
     m_sources.clear();
     m_deltas.clear();
+    m_newTraces.clear();
     m_freshTraces.clear();
 }
 
@@ -236,6 +240,7 @@ void WriteContext::invalidateCaches()
     m_traceRks.clear();
     m_observationTraces.clear();
     m_knownFacets.clear();
+    m_newTraces.clear();
     m_freshTraces.clear();
     reloadRowKeys();
 }
@@ -288,19 +293,22 @@ qint64 WriteContext::traceRowKey(qint64 sourceId, const QString &traceId, bool *
         rk = m_selectTraceRk.columnInt(0);
     m_selectTraceRk.reset();
     if (rk == 0) {
-        m_insertBareTrace.bind(1, sourceId);
-        id.bindTo(m_insertBareTrace, 2);
-        m_insertBareTrace.bind(3, m_seq);
-        if (!m_insertBareTrace.run())
-            return 0;
-        rk = m_db.lastInsertRowId();
+        rk = m_nextTraceRk++;
+        NewTrace &fresh = m_newTraces[rk];
+        fresh.sourceId = sourceId;
+        fresh.traceId = traceId;
+        fresh.id = id;
         m_insertedTraces.insert(rk);
         m_freshTraces.insert(rk, {});
         if (created)
             *created = true;
     }
-    if (m_traceRks.size() > kMaxCachedIds)
+    if (m_traceRks.size() > kMaxCachedIds) {
         m_traceRks.clear();
+        // The traces of this task have no row yet: only this cache finds them.
+        for (auto it = m_newTraces.cbegin(); it != m_newTraces.cend(); ++it)
+            m_traceRks.insert({ it->sourceId, it->traceId }, it.key());
+    }
     m_traceRks.insert(key, rk);
     return rk;
 }
@@ -431,12 +439,68 @@ bool WriteContext::recomputeSession(qint64 sourceId, const QString &sessionId)
     return m_upsertSession.run();
 }
 
+bool WriteContext::insertNewTrace(qint64 rk, const NewTrace &trace, const TraceDelta &d, QString *error)
+{
+    const std::optional<qint64> latency = (d.minStart && d.maxEnd && *d.maxEnd >= *d.minStart)
+        ? std::optional<qint64>(*d.maxEnd - *d.minStart)
+        : std::nullopt;
+    const Level level = d.errors > 0 ? Level::Error : (d.warnings > 0 ? Level::Warning : Level::Default);
+    sql::Statement &st = m_insertTrace;
+    st.bind(1, rk);
+    st.bind(2, trace.sourceId);
+    trace.id.bindTo(st, 3);
+    bindOptionalText(st, 4, trace.name);
+    st.bindOptional(5, trace.tsGiven);
+    bindOptionalText(st, 6, trace.userId);
+    bindOptionalText(st, 7, trace.sessionId);
+    bindOptionalText(st, 8, trace.release);
+    bindOptionalText(st, 9, trace.version);
+    bindOptionalText(st, 10, trace.environment);
+    st.bindOptional(11, trace.isPublic);
+    bindOptionalText(st, 12, trace.tags);
+    bindOptionalText(st, 13, trace.agent);
+    if (trace.payloadRk > 0)
+        st.bind(14, trace.payloadRk);
+    else
+        st.bindNull(14);
+    st.bind(15, d.observations);
+    st.bind(16, d.inputTokens);
+    st.bind(17, d.outputTokens);
+    st.bind(18, d.totalTokens);
+    st.bind(19, d.cost < 0 && d.cost > -1e-12 ? 0.0 : d.cost);
+    st.bind(20, d.errors);
+    st.bind(21, d.warnings);
+    st.bindOptional(22, d.minStart);
+    st.bindOptional(23, d.maxEnd);
+    st.bindOptional(24, latency);
+    st.bindOptional(25, trace.tsGiven ? trace.tsGiven : d.minStart);
+    st.bind(26, static_cast<int>(level));
+    bindOptionalText(st, 27, d.models.isEmpty() ? QString() : d.models.join(u'\n'));
+    st.bind(28, m_seq);
+    if (!st.run()) {
+        *error = QStringLiteral("cannot insert trace %1: %2").arg(trace.traceId, m_db.lastSqliteError());
+        return false;
+    }
+    return true;
+}
+
 bool WriteContext::finishTask(QString *error)
 {
     QSet<QPair<qint64, QString>> sessions = std::exchange(m_staleSessions, {});
+    for (auto it = m_newTraces.cbegin(); it != m_newTraces.cend(); ++it)
+        delta(it.key());
     for (auto it = m_deltas.cbegin(); it != m_deltas.cend(); ++it) {
         const qint64 rk = it.key();
         const TraceDelta &d = it.value();
+        const auto created = m_newTraces.constFind(rk);
+        if (created != m_newTraces.cend()) {
+            if (!insertNewTrace(rk, *created, d, error))
+                return false;
+            if (!created->sessionId.isEmpty())
+                sessions.insert({ created->sourceId, created->sessionId });
+            m_sources.insert(created->sourceId);
+            continue;
+        }
         m_selectTraceTotals.bind(1, rk);
         if (!m_selectTraceTotals.step()) {
             m_selectTraceTotals.reset();
@@ -503,6 +567,7 @@ bool WriteContext::finishTask(QString *error)
         }
     }
     m_deltas.clear();
+    m_newTraces.clear();
 
     m_change.insertedTraceRks = QList<qint64>(m_insertedTraces.cbegin(), m_insertedTraces.cend());
     QList<qint64> updated;

@@ -55,7 +55,8 @@ public:
     const StoreChange &change() const { return m_change; }
     StoreChange &change() { return m_change; }
 
-    /// Row key of a trace, creating a bare trace row when it is new.
+    /// Row key of a trace. A new trace gets its row key at once but its row only when the task is
+    /// finished (finishTask()), written once with its fields and totals.
     qint64 traceRowKey(qint64 sourceId, const QString &traceId, bool *created = nullptr);
     /// Marks a session for recomputation at the end of the task (after deletes).
     void noteSessionChanged(qint64 sourceId, const QString &sessionId);
@@ -83,7 +84,20 @@ private:
         QStringList models;
     };
 
+    /// A trace created in this task: its fields until finishTask() inserts its row.
+    struct NewTrace
+    {
+        qint64 sourceId = 0;
+        QString traceId;
+        CompactId id;
+        QString name, userId, sessionId, release, version, environment, tags, agent;
+        std::optional<qint64> tsGiven, isPublic;
+        qint64 payloadRk = 0;
+    };
+
     bool upsertTrace(qint64 sourceId, const TraceRecord &record, QString *error);
+    /// Inserts the rows of the traces created in this task, with their totals.
+    bool insertNewTrace(qint64 rk, const NewTrace &trace, const TraceDelta &d, QString *error);
     bool upsertObservation(
         qint64 sourceId, const ObservationRecord &record, const ObservationPrep &prep, QString *error);
     bool upsertScore(qint64 sourceId, const ScoreRecord &record, QString *error);
@@ -104,6 +118,7 @@ private:
 
     sql::Database &m_db;
     qint64 m_seq = 0;
+    qint64 m_nextTraceRk = 1;
     qint64 m_nextObservationRk = 1;
     qint64 m_nextPayloadRk = 1;
 
@@ -111,7 +126,6 @@ private:
     sql::Statement m_selectTraceForMerge;
     sql::Statement m_insertTrace;
     sql::Statement m_updateTraceFields;
-    sql::Statement m_insertBareTrace;
     sql::Statement m_selectTraceTotals;
     sql::Statement m_updateTraceTotals;
     sql::Statement m_insertTag;
@@ -138,6 +152,7 @@ private:
     // hash collision only sends the lookup to a trace where the probe then finds nothing.
     QHash<quint64, qint64> m_observationTraces;
 
+    QHash<qint64, NewTrace> m_newTraces; // per task: created, row not yet inserted
     QHash<qint64, QSet<QByteArray>> m_freshTraces; // per transaction: new trace -> ids written
     QHash<qint64, TraceDelta> m_deltas; // per task
     QSet<QPair<qint64, QString>> m_staleSessions; // per task

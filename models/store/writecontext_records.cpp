@@ -20,12 +20,24 @@ bool WriteContext::upsertTrace(qint64 sourceId, const TraceRecord &record, QStri
         *error = QStringLiteral("cannot create trace %1: %2").arg(record.id, m_db.lastSqliteError());
         return false;
     }
-    // A bare row was just created when the trace is new (nothing to read back); from here on both
-    // cases merge into it.
+    // A trace created in this task has no row yet: its fields so far are in memory.
     QString oldName, oldUser, oldSession, oldRelease, oldVersion, oldEnvironment, oldTags, oldAgent;
     std::optional<qint64> oldTs, oldPublic;
     qint64 oldPayloadRk = 0;
-    if (!created) {
+    const auto fresh = m_newTraces.find(rk);
+    if (fresh != m_newTraces.end()) {
+        oldName = fresh->name;
+        oldTs = fresh->tsGiven;
+        oldUser = fresh->userId;
+        oldSession = fresh->sessionId;
+        oldRelease = fresh->release;
+        oldVersion = fresh->version;
+        oldEnvironment = fresh->environment;
+        oldPublic = fresh->isPublic;
+        oldTags = fresh->tags;
+        oldAgent = fresh->agent;
+        oldPayloadRk = fresh->payloadRk;
+    } else {
         m_selectTraceForMerge.bind(1, rk);
         if (!m_selectTraceForMerge.step()) {
             m_selectTraceForMerge.reset();
@@ -83,33 +95,48 @@ bool WriteContext::upsertTrace(qint64 sourceId, const TraceRecord &record, QStri
             agent = derived;
     }
 
-    m_updateTraceFields.bind(1, name);
     // The earliest timestamp wins: OTLP exporters send children (which end first) before the
     // root, and each span's record carries its own start as the trace timestamp.
     std::optional<qint64> ts = oldTs;
     if (record.timestampNs && (!ts || *record.timestampNs < *ts))
         ts = record.timestampNs;
-    m_updateTraceFields.bindOptional(2, ts);
-    m_updateTraceFields.bind(3, pick(record.userId, oldUser));
-    m_updateTraceFields.bind(4, sessionId);
-    m_updateTraceFields.bind(5, pick(record.release, oldRelease));
-    m_updateTraceFields.bind(6, pick(record.version, oldVersion));
-    m_updateTraceFields.bind(7, pick(record.environment, oldEnvironment));
+    std::optional<qint64> isPublic = oldPublic;
     if (record.isPublic)
-        m_updateTraceFields.bind(8, *record.isPublic);
-    else
-        m_updateTraceFields.bindOptional(8, oldPublic);
-    bindOptionalText(m_updateTraceFields, 9, tagsToJson(tags));
-    bindOptionalText(m_updateTraceFields, 10, agent);
-    if (payloadRk > 0)
-        m_updateTraceFields.bind(11, payloadRk);
-    else
-        m_updateTraceFields.bindNull(11);
-    m_updateTraceFields.bind(12, m_seq);
-    m_updateTraceFields.bind(13, rk);
-    if (!m_updateTraceFields.run()) {
-        *error = QStringLiteral("cannot update trace %1: %2").arg(record.id, m_db.lastSqliteError());
-        return false;
+        isPublic = *record.isPublic ? 1 : 0;
+    if (fresh != m_newTraces.end()) {
+        // m_newTraces is not touched since `fresh` was found (rewritePayload does not create traces).
+        fresh->name = name;
+        fresh->tsGiven = ts;
+        fresh->userId = pick(record.userId, oldUser);
+        fresh->sessionId = sessionId;
+        fresh->release = pick(record.release, oldRelease);
+        fresh->version = pick(record.version, oldVersion);
+        fresh->environment = pick(record.environment, oldEnvironment);
+        fresh->isPublic = isPublic;
+        fresh->tags = tagsToJson(tags);
+        fresh->agent = agent;
+        fresh->payloadRk = payloadRk;
+    } else {
+        m_updateTraceFields.bind(1, name);
+        m_updateTraceFields.bindOptional(2, ts);
+        m_updateTraceFields.bind(3, pick(record.userId, oldUser));
+        m_updateTraceFields.bind(4, sessionId);
+        m_updateTraceFields.bind(5, pick(record.release, oldRelease));
+        m_updateTraceFields.bind(6, pick(record.version, oldVersion));
+        m_updateTraceFields.bind(7, pick(record.environment, oldEnvironment));
+        m_updateTraceFields.bindOptional(8, isPublic);
+        bindOptionalText(m_updateTraceFields, 9, tagsToJson(tags));
+        bindOptionalText(m_updateTraceFields, 10, agent);
+        if (payloadRk > 0)
+            m_updateTraceFields.bind(11, payloadRk);
+        else
+            m_updateTraceFields.bindNull(11);
+        m_updateTraceFields.bind(12, m_seq);
+        m_updateTraceFields.bind(13, rk);
+        if (!m_updateTraceFields.run()) {
+            *error = QStringLiteral("cannot update trace %1: %2").arg(record.id, m_db.lastSqliteError());
+            return false;
+        }
     }
     adjustNameCount(sourceId, created ? QString() : oldName, name);
     noteFacet(static_cast<int>(FacetKind::Environment), record.environment);
