@@ -50,7 +50,8 @@ QString agentNameFrom(const QStringList &tags, const QByteArray &metadata)
         if (tag.startsWith(QLatin1String("agent:"), Qt::CaseInsensitive) && tag.size() > 6)
             return tag.mid(6).trimmed();
     }
-    if (!metadata.isEmpty() && metadata.contains("gent")) {
+    // Parsing is for metadata that names one of the keys (written plainly, as every writer does).
+    if (metadata.contains("\"agent_name\"") || metadata.contains("\"agentName\"")) {
         const QJsonObject object = QJsonDocument::fromJson(metadata).object();
         for (const char *key : { "agent_name", "agentName" }) {
             const QJsonValue value = object.value(QLatin1String(key));
@@ -171,6 +172,20 @@ bool WriteContext::prepare(QString *error)
             "INSERT OR REPLACE INTO sessions(source_id, id, first_ns, last_ns, trace_count, user_id, "
             "total_tokens, "
             "cost, error_count) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)" },
+        { &m_addToSession,
+            "INSERT INTO sessions(source_id, id, first_ns, last_ns, trace_count, user_id, total_tokens, "
+            "cost, "
+            "error_count) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(source_id, id) DO UPDATE "
+            "SET "
+            "first_ns = CASE WHEN first_ns IS NULL THEN excluded.first_ns WHEN excluded.first_ns IS NULL "
+            "THEN first_ns ELSE min(first_ns, excluded.first_ns) END, "
+            "last_ns = CASE WHEN last_ns IS NULL THEN excluded.last_ns WHEN excluded.last_ns IS NULL "
+            "THEN last_ns ELSE max(last_ns, excluded.last_ns) END, "
+            "trace_count = trace_count + excluded.trace_count, "
+            "user_id = CASE WHEN user_id IS NULL THEN excluded.user_id WHEN excluded.user_id IS NULL "
+            "THEN user_id ELSE max(user_id, excluded.user_id) END, "
+            "total_tokens = total_tokens + excluded.total_tokens, cost = cost + excluded.cost, "
+            "error_count = error_count + excluded.error_count" },
         { &m_deleteSession, "DELETE FROM sessions WHERE source_id = ?1 AND id = ?2" },
         { &m_insertFacet, "INSERT OR IGNORE INTO facets(kind, value) VALUES(?1, ?2)" },
     };
@@ -484,9 +499,45 @@ bool WriteContext::insertNewTrace(qint64 rk, const NewTrace &trace, const TraceD
     return true;
 }
 
+void WriteContext::foldIntoSession(SessionAddition &addition, const NewTrace &trace, const TraceDelta &d)
+{
+    // The same values insertNewTrace() stores, aggregated as recomputeSession() does.
+    const std::optional<qint64> ts = trace.tsGiven ? trace.tsGiven : d.minStart;
+    const std::optional<qint64> last = d.maxEnd ? d.maxEnd : ts;
+    if (ts && (!addition.first || *ts < *addition.first))
+        addition.first = ts;
+    if (last && (!addition.last || *last > *addition.last))
+        addition.last = last;
+    addition.traces += 1;
+    // SQLite's max() compares text as UTF-8 bytes.
+    if (!trace.userId.isNull() && (addition.user.isNull() || trace.userId.toUtf8() > addition.user.toUtf8()))
+        addition.user = trace.userId;
+    addition.tokens += d.totalTokens;
+    addition.cost += d.cost < 0 && d.cost > -1e-12 ? 0.0 : d.cost;
+    addition.errors += d.errors;
+}
+
+bool WriteContext::addToSession(qint64 sourceId, const QString &sessionId, const SessionAddition &addition)
+{
+    m_change.sessionsChanged = true;
+    m_addToSession.bind(1, sourceId);
+    m_addToSession.bind(2, sessionId);
+    m_addToSession.bindOptional(3, addition.first);
+    m_addToSession.bindOptional(4, addition.last);
+    m_addToSession.bind(5, addition.traces);
+    bindOptionalText(m_addToSession, 6, addition.user);
+    m_addToSession.bind(7, addition.tokens);
+    m_addToSession.bind(8, addition.cost);
+    m_addToSession.bind(9, addition.errors);
+    return m_addToSession.run();
+}
+
 bool WriteContext::finishTask(QString *error)
 {
+    // Sessions of changed traces are recomputed from their traces; what new traces add to a
+    // session is simply added (sums, counts, minima and maxima all fold in).
     QSet<QPair<qint64, QString>> sessions = std::exchange(m_staleSessions, {});
+    QHash<QPair<qint64, QString>, SessionAddition> additions;
     for (auto it = m_newTraces.cbegin(); it != m_newTraces.cend(); ++it)
         delta(it.key());
     for (auto it = m_deltas.cbegin(); it != m_deltas.cend(); ++it) {
@@ -497,7 +548,7 @@ bool WriteContext::finishTask(QString *error)
             if (!insertNewTrace(rk, *created, d, error))
                 return false;
             if (!created->sessionId.isEmpty())
-                sessions.insert({ created->sourceId, created->sessionId });
+                foldIntoSession(additions[{ created->sourceId, created->sessionId }], *created, d);
             m_sources.insert(created->sourceId);
             continue;
         }
@@ -563,6 +614,15 @@ bool WriteContext::finishTask(QString *error)
         if (!recomputeSession(session.first, session.second)) {
             *error
                 = QStringLiteral("cannot update session %1: %2").arg(session.second, m_db.lastSqliteError());
+            return false;
+        }
+    }
+    for (auto it = additions.cbegin(); it != additions.cend(); ++it) {
+        if (sessions.contains(it.key()))
+            continue; // recomputed, new traces included
+        if (!addToSession(it.key().first, it.key().second, it.value())) {
+            *error
+                = QStringLiteral("cannot update session %1: %2").arg(it.key().second, m_db.lastSqliteError());
             return false;
         }
     }

@@ -112,6 +112,19 @@ private:
         QByteArray *metadata, bool *ok);
     void adjustNameCount(qint64 sourceId, const QString &oldName, const QString &newName);
     bool recomputeSession(qint64 sourceId, const QString &sessionId);
+    /// What the traces created in a task add to their session: folded into the stored row
+    /// without reading the session's other traces.
+    struct SessionAddition
+    {
+        std::optional<qint64> first, last;
+        qint64 traces = 0;
+        QString user;
+        qint64 tokens = 0;
+        double cost = 0.0;
+        qint64 errors = 0;
+    };
+    bool addToSession(qint64 sourceId, const QString &sessionId, const SessionAddition &addition);
+    static void foldIntoSession(SessionAddition &addition, const NewTrace &trace, const TraceDelta &d);
     void reloadRowKeys();
     void noteFacet(int kind, const QString &value);
     TraceDelta &delta(qint64 traceRk);
@@ -142,6 +155,7 @@ private:
     sql::Statement m_updateScore;
     sql::Statement m_selectSessionTotals;
     sql::Statement m_upsertSession;
+    sql::Statement m_addToSession;
     sql::Statement m_deleteSession;
     sql::Statement m_insertFacet;
     QSet<QPair<int, QString>> m_knownFacets;

@@ -5,6 +5,7 @@
 #include "store/sqlite.h"
 #include "store/storereader.h"
 #include "store/tracestore.h"
+#include "store/writecontext.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -436,6 +437,101 @@ private Q_SLOTS:
         QVERIFY(submitAndWait(*store, move));
         QCOMPARE(reader->session(src, QStringLiteral("conversation-1"))->traceCount, 2);
         QCOMPARE(reader->session(src, QStringLiteral("conversation-2"))->traceCount, 1);
+    }
+
+    void sessionsGrowingByNewTracesMatchARecount()
+    {
+        // New traces are added to their session's row, changed ones recount it: either way the
+        // row must equal an aggregate over the session's traces, commit after commit.
+        auto store = openStore();
+        const qint64 src = store->ensureSource(
+            SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local"));
+        const QString session = QStringLiteral("grow");
+        auto recount = [&]() {
+            sql::Database db;
+            db.open(store->path(), sql::Database::Mode::ReadOnly);
+            sql::Statement st(db,
+                "SELECT min(ts), max(coalesce(end_ns, ts)), count(*), max(user_id), sum(total_tokens), "
+                "sum(cost), sum(error_count) FROM traces WHERE session_id = ?1 AND source_id = ?2");
+            st.bind(1, session);
+            st.bind(2, src);
+            SessionRow row;
+            if (st.step()) {
+                row = SessionRow { src, session, st.columnInt(0), st.columnInt(1), int(st.columnInt(2)),
+                    st.columnText(3), st.columnInt(4), st.columnDouble(5), int(st.columnInt(6)) };
+            }
+            return row;
+        };
+        auto check = [&]() {
+            const auto stored = store->reader()->session(src, session);
+            QVERIFY(stored);
+            const SessionRow expected = recount();
+            QCOMPARE(stored->traceCount, expected.traceCount);
+            QCOMPARE(stored->firstNs, expected.firstNs);
+            QCOMPARE(stored->lastNs, expected.lastNs);
+            QCOMPARE(stored->userId, expected.userId);
+            QCOMPARE(stored->totalTokens, expected.totalTokens);
+            QVERIFY(qAbs(stored->cost - expected.cost) < 1e-9);
+            QCOMPARE(stored->errorCount, expected.errorCount);
+        };
+        auto newTrace = [&](WriteBatch &batch, const QString &id, const QString &user, qint64 startS,
+                            qint64 endS, bool error) {
+            TraceRecord t = trace(id, QStringLiteral("turn"));
+            t.sessionId = session;
+            t.userId = user;
+            batch.traces.push_back(t);
+            ObservationRecord o = observation(id + QStringLiteral("-o"), id, {}, startS, endS);
+            o.usage.set(QStringLiteral("total"), startS + 3);
+            o.cost.set(QStringLiteral("total"), 0.25 * double(endS));
+            if (error)
+                o.level = Level::Error;
+            batch.observations.push_back(o);
+        };
+
+        WriteBatch first;
+        first.sourceId = src;
+        newTrace(first, QStringLiteral("g-1"), QStringLiteral("bob"), 100, 110, false);
+        newTrace(first, QStringLiteral("g-2"), QStringLiteral("alice"), 120, 125, true);
+        QVERIFY(submitAndWait(*store, first));
+        check();
+        QCOMPARE(store->reader()->session(src, session)->traceCount, 2);
+
+        // Earlier start, later end, a user that sorts last, one without a user, and one trace
+        // with neither observations nor a timestamp.
+        WriteBatch second;
+        second.sourceId = src;
+        newTrace(second, QStringLiteral("g-3"), QStringLiteral("zoe"), 50, 500, true);
+        newTrace(second, QStringLiteral("g-4"), QString(), 200, 210, false);
+        TraceRecord bare = trace(QStringLiteral("g-5"), QStringLiteral("bare"));
+        bare.sessionId = session;
+        second.traces.push_back(bare);
+        QVERIFY(submitAndWait(*store, second));
+        check();
+        QCOMPARE(store->reader()->session(src, session)->traceCount, 5);
+        QCOMPARE(store->reader()->session(src, session)->userId, QStringLiteral("zoe"));
+        QCOMPARE(store->reader()->session(src, session)->firstNs, kBase + 50 * kSecond);
+
+        // A new trace and a change to an old one in the same transaction: recounted.
+        WriteBatch third;
+        third.sourceId = src;
+        newTrace(third, QStringLiteral("g-6"), QStringLiteral("carl"), 600, 700, false);
+        third.observations.push_back(
+            observation(QStringLiteral("g-1-late"), QStringLiteral("g-1"), {}, 10, 900));
+        QVERIFY(submitAndWait(*store, third));
+        check();
+        QCOMPARE(store->reader()->session(src, session)->traceCount, 6);
+        QCOMPARE(store->reader()->session(src, session)->lastNs, kBase + 900 * kSecond);
+    }
+
+    void agentNameComesFromTagsOrNamedMetadataKeys()
+    {
+        QCOMPARE(agentNameFrom({ QStringLiteral("x"), QStringLiteral("agent:Planner ") }, {}),
+            QStringLiteral("Planner"));
+        QCOMPARE(agentNameFrom({}, R"({"agent_name":"Scout"})"), QStringLiteral("Scout"));
+        QCOMPARE(agentNameFrom({}, R"({"a":1,"agentName":"Writer"})"), QStringLiteral("Writer"));
+        QCOMPARE(agentNameFrom({}, R"({"user_agent":"curl","agent":"x"})"), QString());
+        QCOMPARE(agentNameFrom({}, R"({"agent_name":""})"), QString());
+        QCOMPARE(agentNameFrom({}, "not json \"agent_name\""), QString());
     }
 
     void listFiltersAndSorts()
