@@ -108,10 +108,36 @@ bool OtlpDecoder::parseProtobuf(QByteArrayView bytes, google::protobuf::Message 
     return false;
 }
 
+struct OtlpArenaBlock
+{
+    // A 512-span export of LLM spans needs about 1 MiB of messages (their strings are separate).
+    static constexpr size_t kSize = 2 * 1024 * 1024;
+    std::unique_ptr<char[]> bytes { new char[kSize] };
+    bool lent = false; ///< only ever touched by the thread that owns the block
+};
+
 namespace {
-google::protobuf::ArenaOptions arenaOptions()
+
+thread_local std::shared_ptr<OtlpArenaBlock> t_arenaBlock;
+
+/// The calling thread's block, unless a result decoded earlier on this thread still uses it.
+std::shared_ptr<OtlpArenaBlock> borrowArenaBlock()
+{
+    if (!t_arenaBlock)
+        t_arenaBlock = std::make_shared<OtlpArenaBlock>();
+    if (t_arenaBlock->lent)
+        return {};
+    t_arenaBlock->lent = true;
+    return t_arenaBlock;
+}
+
+google::protobuf::ArenaOptions arenaOptions(OtlpArenaBlock *block)
 {
     google::protobuf::ArenaOptions options;
+    if (block) {
+        options.initial_block = block->bytes.get();
+        options.initial_block_size = OtlpArenaBlock::kSize;
+    }
     options.start_block_size = 16 * 1024;
     options.max_block_size = 64 * 1024; // under malloc's mmap threshold: no fresh pages per request
     return options;
@@ -119,10 +145,28 @@ google::protobuf::ArenaOptions arenaOptions()
 } // namespace
 
 OtlpDecodeResult::OtlpDecodeResult()
-    : arena(std::make_unique<google::protobuf::Arena>(arenaOptions()))
+    : block(borrowArenaBlock())
+    , arena(std::make_unique<google::protobuf::Arena>(arenaOptions(block.get())))
     , request(*google::protobuf::Arena::CreateMessage<
               opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest>(arena.get()))
 {
+}
+
+OtlpDecodeResult::OtlpDecodeResult(OtlpDecodeResult &&other) noexcept
+    : block(std::move(other.block))
+    , arena(std::move(other.arena))
+    , request(other.request)
+    , error(std::move(other.error))
+{
+}
+
+OtlpDecodeResult::~OtlpDecodeResult()
+{
+    arena.reset(); // the messages go before the block they live in is lent again
+    // A result destroyed on another thread keeps the block (the shared pointer) alive but does
+    // not hand it back: `lent` belongs to the owning thread.
+    if (block && block == t_arenaBlock)
+        block->lent = false;
 }
 
 OtlpDecodeResult OtlpDecoder::decodeTraceRequest(QByteArrayView body, OtlpContentKind kind)

@@ -22,13 +22,21 @@ enum class OtlpContentKind { Protobuf, Json };
 /// or nullopt for anything else.
 std::optional<OtlpContentKind> otlpContentKindFromMimeType(QByteArrayView contentType);
 
+/// The first block of a decode arena, kept by each thread and lent to one decode at a time.
+struct OtlpArenaBlock;
+
 /// A decoded trace export, or why the body could not be decoded (a 400 for the receiver). The
 /// request lives on its own arena: parsing a 512-span export otherwise makes thousands of
-/// allocations (one per attribute value) and as many frees.
+/// allocations (one per attribute value) and as many frees. The arena starts in a block its
+/// thread keeps from one decode to the next, so a typical export allocates no arena memory.
 struct OtlpDecodeResult
 {
     OtlpDecodeResult();
+    ~OtlpDecodeResult();
+    OtlpDecodeResult(OtlpDecodeResult &&other) noexcept;
+    OtlpDecodeResult &operator=(OtlpDecodeResult &&) = delete;
 
+    std::shared_ptr<OtlpArenaBlock> block; ///< the lent first block (null when it was in use)
     std::unique_ptr<google::protobuf::Arena> arena;
     opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest &request;
     QString error; ///< null on success

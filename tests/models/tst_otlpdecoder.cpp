@@ -70,6 +70,33 @@ private slots:
         QCOMPARE(result.batch.traces.at(0).name, QStringLiteral("root"));
     }
 
+    void decodesAliveTogetherOnOneThreadKeepTheirOwnMemory()
+    {
+        // Each thread lends one arena block to one decode at a time: a second decode while the
+        // first is alive, a decode after a move and one after the block came back must all keep
+        // their own messages.
+        Request big = sampleRequest();
+        for (int i = 0; i < 3000; ++i) {
+            Span &span = addSpan(big, kChildSpan, kRootSpan, "filler");
+            set(span.mutable_attributes(), "payload", std::string(300, char('a' + i % 26)) + std::to_string(i));
+        }
+        const Request small = sampleRequest();
+        std::optional<tg::OtlpDecodeResult> first;
+        first.emplace(tg::decodeTraceRequest(serialized(big), OtlpContentKind::Protobuf));
+        QVERIFY(first->ok());
+        {
+            const auto second = tg::decodeTraceRequest(serialized(small), OtlpContentKind::Protobuf);
+            QVERIFY(second.ok());
+            QCOMPARE(second.request.SerializeAsString(), small.SerializeAsString());
+            QCOMPARE(first->request.SerializeAsString(), big.SerializeAsString());
+        }
+        tg::OtlpDecodeResult moved(std::move(*first));
+        first.reset();
+        const auto third = tg::decodeTraceRequest(serialized(small), OtlpContentKind::Protobuf);
+        QCOMPARE(moved.request.SerializeAsString(), big.SerializeAsString());
+        QCOMPARE(third.request.SerializeAsString(), small.SerializeAsString());
+    }
+
     void emptyProtobufBodyIsAnEmptyRequest()
     {
         const auto decoded = tg::decodeTraceRequest(QByteArrayView(), OtlpContentKind::Protobuf);
