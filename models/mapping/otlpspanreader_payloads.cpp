@@ -323,23 +323,33 @@ std::vector<QByteArray> systemMessages(const AnyValue &instructions)
 
 QByteArray OtlpSpanReader::leftoverAttributesJson() const
 {
-    JsonObjectBuilder leftover;
+    // Written straight into one buffer (the same text a JsonObjectBuilder of appended members
+    // gives): this runs for every span, and building members first cost an allocation each.
+    QByteArray out;
+    out.reserve(256);
+    out.append('{');
+    QByteArray nonString;
     for (const OtlpAttributes::Entry &entry : m_attributes.entries()) {
         if (std::binary_search(kSortedPayloadKeys.begin(), kSortedPayloadKeys.end(), entry.key))
             continue;
         if (std::any_of(std::begin(kPayloadPrefixes), std::end(kPayloadPrefixes),
                 [&entry](std::string_view prefix) { return entry.key.substr(0, prefix.size()) == prefix; }))
             continue;
+        if (out.size() > 1)
+            out.append(',');
+        JsonText::appendQuoted(out, entry.key);
+        out.append(':');
         // Langfuse keeps these as strings: non-string values are stored as their JSON text.
         if (entry.value->value_case() == AnyValue::kStringValue) {
-            leftover.append(bytesOf(entry.key), OtlpAttributes::toJson(*entry.value));
+            OtlpAttributes::appendJson(out, *entry.value);
         } else {
-            const QByteArray json = OtlpAttributes::toJson(*entry.value);
-            leftover.append(
-                bytesOf(entry.key), JsonText::quote(std::string_view(json.constData(), size_t(json.size()))));
+            nonString.clear();
+            OtlpAttributes::appendJson(nonString, *entry.value);
+            JsonText::appendQuoted(out, std::string_view(nonString.constData(), size_t(nonString.size())));
         }
     }
-    return leftover.toJson();
+    out.append('}');
+    return out;
 }
 
 QByteArray OtlpSpanReader::withSystemInstructions(QByteArray messages) const

@@ -116,8 +116,27 @@ JsonObjectBuilder OtlpSpanReader::metadataFor(const OtlpAttributes &attributes, 
 
 QByteArray OtlpSpanReader::observationMetadata() const
 {
+    JsonObjectBuilder own = metadataFor(m_attributes, false);
+    if (m_scope.resourceTraceMetadata.isEmpty() && own.isEmpty()) {
+        // Most spans carry only the fixed members: written straight out, as the builder would.
+        const QByteArray leftover = m_scope.isLangfuseSdk ? QByteArray() : leftoverAttributesJson();
+        QByteArray out;
+        out.reserve(leftover.size() + m_scope.resourceAttributesJson.size() + m_scope.scopeJson.size() + 48);
+        out.append('{');
+        if (!m_scope.isLangfuseSdk) {
+            out.append("\"attributes\":");
+            out.append(leftover);
+            out.append(',');
+        }
+        out.append("\"resourceAttributes\":");
+        out.append(m_scope.resourceAttributesJson);
+        out.append(",\"scope\":");
+        out.append(m_scope.scopeJson);
+        out.append('}');
+        return out;
+    }
     JsonObjectBuilder metadata = m_scope.resourceTraceMetadata;
-    metadata.merge(metadataFor(m_attributes, false));
+    metadata.merge(own);
     if (!m_scope.isLangfuseSdk)
         metadata.set("attributes", leftoverAttributesJson());
     metadata.set("resourceAttributes", m_scope.resourceAttributesJson);

@@ -454,6 +454,33 @@ private slots:
         QCOMPARE(metadata.value(u"scope").toObject().value(u"name").toString(), QStringLiteral("scope-0"));
     }
 
+    void observationMetadataText()
+    {
+        // The exact text, with and without metadata members of the span's own: leftover
+        // attributes by key as strings (non-strings as their JSON text), then resource and scope.
+        Request request;
+        set(resourceAttributes(request), "service.name", "svc");
+        Span &plain = addSpan(request, kRootSpan, "", "plain");
+        set(plain.mutable_attributes(), "app.k", "v \"q\"");
+        set(plain.mutable_attributes(), "app.n", qint64(42));
+        set(plain.mutable_attributes(), "app.b", true);
+        setStrings(plain.mutable_attributes(), "app.list", { "x", "y" });
+        set(plain.mutable_attributes(), "langfuse.observation.input", "ignored here");
+        Span &tagged = addSpan(request, kChildSpan, kRootSpan, "tagged");
+        set(tagged.mutable_attributes(), "langfuse.observation.metadata.team", "search");
+        set(tagged.mutable_attributes(), "app.k", "w");
+        const auto result = tg::mapTraceRequest(request);
+        QCOMPARE(observation(result.batch, QString::fromLatin1(kRootSpan)).metadata,
+            QByteArray("{\"attributes\":{\"app.b\":\"true\",\"app.k\":\"v \\\"q\\\"\",\"app.list\":"
+                       "\"[\\\"x\\\",\\\"y\\\"]\",\"app.n\":\"42\"},\"resourceAttributes\":{\"service.name\":"
+                       "\"svc\"},\"scope\":{\"name\":\"test-scope\",\"attributes\":{}}}"));
+        QCOMPARE(observation(result.batch, QString::fromLatin1(kChildSpan)).metadata,
+            QByteArray("{\"team\":\"search\",\"attributes\":{\"app.k\":\"w\",\"langfuse.observation.metadata."
+                       "team\":\"search\"},\"resourceAttributes\":{"
+                       "\"service.name\":\"svc\"},"
+                       "\"scope\":{\"name\":\"test-scope\",\"attributes\":{}}}"));
+    }
+
     void tenThousandAttributes()
     {
         Request request;
