@@ -256,9 +256,9 @@ StoreWriter::GroupOutcome StoreWriter::writeGroup(std::vector<WriteTask> &tasks,
             ok = m_context->finishTask(&error) && task.function(*m_context, &error)
                 && m_context->finishTask(&error);
         else
-            ok = m_context->applyBatch(task.batch, task.preps, &error);
+            ok = m_context->applyBatch(task.batch, task.preps, &error)
+                && (!isolateTasks || m_context->finishTask(&error));
         if (isolateTasks) {
-            ok = ok && m_context->finishTask(&error);
             if (ok) {
                 m_db.exec("RELEASE task");
             } else {

@@ -84,20 +84,48 @@ private:
         QStringList models;
     };
 
+    /// The columns of a trace row that records set (its totals come from observations).
+    struct TraceFields
+    {
+        QString name, userId, sessionId, release, version, environment, tags, agent;
+        std::optional<qint64> tsGiven, isPublic;
+        qint64 payloadRk = 0;
+    };
+
     /// A trace created in this task: its fields until finishTask() inserts its row.
     struct NewTrace
     {
         qint64 sourceId = 0;
         QString traceId;
         CompactId id;
-        QString name, userId, sessionId, release, version, environment, tags, agent;
-        std::optional<qint64> tsGiven, isPublic;
-        qint64 payloadRk = 0;
+        TraceFields fields;
+    };
+
+    /// A trace's totals columns (zero for a new trace) and what derives from them.
+    struct TraceTotals
+    {
+        qint64 observations = 0;
+        qint64 inputTokens = 0;
+        qint64 outputTokens = 0;
+        qint64 totalTokens = 0;
+        double cost = 0.0;
+        qint64 errors = 0;
+        qint64 warnings = 0;
+        std::optional<qint64> start, end, latency, ts;
+        Level level = Level::Default;
+        QString models; ///< newline-separated
     };
 
     bool upsertTrace(qint64 sourceId, const TraceRecord &record, QString *error);
-    /// Inserts the rows of the traces created in this task, with their totals.
-    bool insertNewTrace(qint64 rk, const NewTrace &trace, const TraceDelta &d, QString *error);
+    bool readTraceFields(qint64 rk, TraceFields *fields);
+    /// Binds `fields` to `first` and the ten parameters after it (name ... payload_rk).
+    static void bindTraceFields(sql::Statement &st, int first, const TraceFields &fields);
+    /// `stored` with a task's delta folded in; ts, latency and level derived again.
+    static TraceTotals withDelta(TraceTotals stored, const TraceDelta &d, std::optional<qint64> tsGiven);
+    /// Binds `totals` to `first` and the twelve parameters after it (obs_count ... models).
+    static void bindTraceTotals(sql::Statement &st, int first, const TraceTotals &totals);
+    /// Inserts the row of a trace created in this task, with its totals.
+    bool insertNewTrace(qint64 rk, const NewTrace &trace, const TraceTotals &totals, QString *error);
     bool upsertObservation(
         qint64 sourceId, const ObservationRecord &record, const ObservationPrep &prep, QString *error);
     bool upsertScore(qint64 sourceId, const ScoreRecord &record, QString *error);
@@ -124,7 +152,8 @@ private:
         qint64 errors = 0;
     };
     bool addToSession(qint64 sourceId, const QString &sessionId, const SessionAddition &addition);
-    static void foldIntoSession(SessionAddition &addition, const NewTrace &trace, const TraceDelta &d);
+    static void foldIntoSession(
+        SessionAddition &addition, const TraceFields &trace, const TraceTotals &totals);
     void reloadRowKeys();
     void noteFacet(int kind, const QString &value);
     TraceDelta &delta(qint64 traceRk);
@@ -166,7 +195,7 @@ private:
     // hash collision only sends the lookup to a trace where the probe then finds nothing.
     QHash<quint64, qint64> m_observationTraces;
 
-    QHash<qint64, NewTrace> m_newTraces; // per task: created, row not yet inserted
+    QHash<qint64, NewTrace> m_newTraces; // created, row not yet inserted (until finishTask())
     QHash<qint64, QSet<QByteArray>> m_freshTraces; // per transaction: new trace -> ids written
     QHash<qint64, TraceDelta> m_deltas; // per task
     QSet<QPair<qint64, QString>> m_staleSessions; // per task

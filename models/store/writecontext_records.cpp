@@ -21,44 +21,16 @@ bool WriteContext::upsertTrace(qint64 sourceId, const TraceRecord &record, QStri
         return false;
     }
     // A trace created in this task has no row yet: its fields so far are in memory.
-    QString oldName, oldUser, oldSession, oldRelease, oldVersion, oldEnvironment, oldTags, oldAgent;
-    std::optional<qint64> oldTs, oldPublic;
-    qint64 oldPayloadRk = 0;
+    TraceFields old;
     const auto fresh = m_newTraces.find(rk);
     if (fresh != m_newTraces.end()) {
-        oldName = fresh->name;
-        oldTs = fresh->tsGiven;
-        oldUser = fresh->userId;
-        oldSession = fresh->sessionId;
-        oldRelease = fresh->release;
-        oldVersion = fresh->version;
-        oldEnvironment = fresh->environment;
-        oldPublic = fresh->isPublic;
-        oldTags = fresh->tags;
-        oldAgent = fresh->agent;
-        oldPayloadRk = fresh->payloadRk;
-    } else {
-        m_selectTraceForMerge.bind(1, rk);
-        if (!m_selectTraceForMerge.step()) {
-            m_selectTraceForMerge.reset();
-            *error = QStringLiteral("trace %1 vanished during upsert").arg(record.id);
-            return false;
-        }
-        oldName = m_selectTraceForMerge.columnText(0);
-        oldTs = optionalColumn(m_selectTraceForMerge, 1);
-        oldUser = m_selectTraceForMerge.columnText(2);
-        oldSession = m_selectTraceForMerge.columnText(3);
-        oldRelease = m_selectTraceForMerge.columnText(4);
-        oldVersion = m_selectTraceForMerge.columnText(5);
-        oldEnvironment = m_selectTraceForMerge.columnText(6);
-        oldPublic = optionalColumn(m_selectTraceForMerge, 7);
-        oldTags = m_selectTraceForMerge.columnText(8);
-        oldAgent = m_selectTraceForMerge.columnText(9);
-        oldPayloadRk = m_selectTraceForMerge.columnInt(10);
-        m_selectTraceForMerge.reset();
+        old = fresh->fields;
+    } else if (!readTraceFields(rk, &old)) {
+        *error = QStringLiteral("trace %1 vanished during upsert").arg(record.id);
+        return false;
     }
 
-    QStringList tags = parseTags(oldTags);
+    QStringList tags = parseTags(old.tags);
     bool tagsChanged = false;
     for (const QString &tag : record.tags) {
         if (!tag.isEmpty() && !tags.contains(tag)) {
@@ -70,15 +42,25 @@ bool WriteContext::upsertTrace(qint64 sourceId, const TraceRecord &record, QStri
         }
     }
 
-    const QString &name = pick(record.name, oldName);
-    const QString &sessionId = pick(record.sessionId, oldSession);
-    qint64 payloadRk = oldPayloadRk;
-    QString agent = oldAgent;
-    if (givesPayload(record) || name != oldName) {
+    TraceFields next = old;
+    next.name = pick(record.name, old.name);
+    next.sessionId = pick(record.sessionId, old.sessionId);
+    next.userId = pick(record.userId, old.userId);
+    next.release = pick(record.release, old.release);
+    next.version = pick(record.version, old.version);
+    next.environment = pick(record.environment, old.environment);
+    next.tags = tagsToJson(tags);
+    if (record.isPublic)
+        next.isPublic = *record.isPublic ? 1 : 0;
+    // The earliest timestamp wins: OTLP exporters send children (which end first) before the
+    // root, and each span's record carries its own start as the trace timestamp.
+    if (record.timestampNs && (!next.tsGiven || *record.timestampNs < *next.tsGiven))
+        next.tsGiven = record.timestampNs;
+    if (givesPayload(record) || next.name != old.name) {
         QByteArray metadata;
         bool ok = false;
-        payloadRk = rewritePayload(
-            rk, 0, name, oldPayloadRk, record.input, record.output, record.metadata, &metadata, &ok);
+        next.payloadRk = rewritePayload(
+            rk, 0, next.name, old.payloadRk, record.input, record.output, record.metadata, &metadata, &ok);
         if (!ok) {
             *error = QStringLiteral("cannot store the payload of trace %1: %2")
                          .arg(record.id, m_db.lastSqliteError());
@@ -87,50 +69,19 @@ bool WriteContext::upsertTrace(qint64 sourceId, const TraceRecord &record, QStri
         if (!record.metadata.isNull() || tagsChanged) {
             const QString derived = agentNameFrom(tags, metadata);
             if (!derived.isEmpty())
-                agent = derived;
+                next.agent = derived;
         }
     } else if (tagsChanged) {
         const QString derived = agentNameFrom(tags, {});
         if (!derived.isEmpty())
-            agent = derived;
+            next.agent = derived;
     }
 
-    // The earliest timestamp wins: OTLP exporters send children (which end first) before the
-    // root, and each span's record carries its own start as the trace timestamp.
-    std::optional<qint64> ts = oldTs;
-    if (record.timestampNs && (!ts || *record.timestampNs < *ts))
-        ts = record.timestampNs;
-    std::optional<qint64> isPublic = oldPublic;
-    if (record.isPublic)
-        isPublic = *record.isPublic ? 1 : 0;
     if (fresh != m_newTraces.end()) {
         // m_newTraces is not touched since `fresh` was found (rewritePayload does not create traces).
-        fresh->name = name;
-        fresh->tsGiven = ts;
-        fresh->userId = pick(record.userId, oldUser);
-        fresh->sessionId = sessionId;
-        fresh->release = pick(record.release, oldRelease);
-        fresh->version = pick(record.version, oldVersion);
-        fresh->environment = pick(record.environment, oldEnvironment);
-        fresh->isPublic = isPublic;
-        fresh->tags = tagsToJson(tags);
-        fresh->agent = agent;
-        fresh->payloadRk = payloadRk;
+        fresh->fields = next;
     } else {
-        m_updateTraceFields.bind(1, name);
-        m_updateTraceFields.bindOptional(2, ts);
-        m_updateTraceFields.bind(3, pick(record.userId, oldUser));
-        m_updateTraceFields.bind(4, sessionId);
-        m_updateTraceFields.bind(5, pick(record.release, oldRelease));
-        m_updateTraceFields.bind(6, pick(record.version, oldVersion));
-        m_updateTraceFields.bind(7, pick(record.environment, oldEnvironment));
-        m_updateTraceFields.bindOptional(8, isPublic);
-        bindOptionalText(m_updateTraceFields, 9, tagsToJson(tags));
-        bindOptionalText(m_updateTraceFields, 10, agent);
-        if (payloadRk > 0)
-            m_updateTraceFields.bind(11, payloadRk);
-        else
-            m_updateTraceFields.bindNull(11);
+        bindTraceFields(m_updateTraceFields, 1, next);
         m_updateTraceFields.bind(12, m_seq);
         m_updateTraceFields.bind(13, rk);
         if (!m_updateTraceFields.run()) {
@@ -138,16 +89,55 @@ bool WriteContext::upsertTrace(qint64 sourceId, const TraceRecord &record, QStri
             return false;
         }
     }
-    adjustNameCount(sourceId, created ? QString() : oldName, name);
+    adjustNameCount(sourceId, old.name, next.name);
     noteFacet(static_cast<int>(FacetKind::Environment), record.environment);
-    noteFacet(static_cast<int>(FacetKind::Agent), agent);
+    noteFacet(static_cast<int>(FacetKind::Agent), next.agent);
     delta(rk);
     // The session the trace left is recomputed with the others when the deltas are folded in.
-    if (sessionId != oldSession && !oldSession.isEmpty())
-        noteSessionChanged(sourceId, oldSession);
+    if (next.sessionId != old.sessionId && !old.sessionId.isEmpty())
+        noteSessionChanged(sourceId, old.sessionId);
     if (!created)
         m_updatedTraces.insert(rk);
     return true;
+}
+
+bool WriteContext::readTraceFields(qint64 rk, TraceFields *fields)
+{
+    m_selectTraceForMerge.bind(1, rk);
+    const bool found = m_selectTraceForMerge.step();
+    if (found) {
+        fields->name = m_selectTraceForMerge.columnText(0);
+        fields->tsGiven = optionalColumn(m_selectTraceForMerge, 1);
+        fields->userId = m_selectTraceForMerge.columnText(2);
+        fields->sessionId = m_selectTraceForMerge.columnText(3);
+        fields->release = m_selectTraceForMerge.columnText(4);
+        fields->version = m_selectTraceForMerge.columnText(5);
+        fields->environment = m_selectTraceForMerge.columnText(6);
+        fields->isPublic = optionalColumn(m_selectTraceForMerge, 7);
+        fields->tags = m_selectTraceForMerge.columnText(8);
+        fields->agent = m_selectTraceForMerge.columnText(9);
+        fields->payloadRk = m_selectTraceForMerge.columnInt(10);
+    }
+    m_selectTraceForMerge.reset();
+    return found;
+}
+
+void WriteContext::bindTraceFields(sql::Statement &st, int first, const TraceFields &fields)
+{
+    bindOptionalText(st, first, fields.name);
+    st.bindOptional(first + 1, fields.tsGiven);
+    bindOptionalText(st, first + 2, fields.userId);
+    bindOptionalText(st, first + 3, fields.sessionId);
+    bindOptionalText(st, first + 4, fields.release);
+    bindOptionalText(st, first + 5, fields.version);
+    bindOptionalText(st, first + 6, fields.environment);
+    st.bindOptional(first + 7, fields.isPublic);
+    bindOptionalText(st, first + 8, fields.tags);
+    bindOptionalText(st, first + 9, fields.agent);
+    if (fields.payloadRk > 0)
+        st.bind(first + 10, fields.payloadRk);
+    else
+        st.bindNull(first + 10);
 }
 
 bool WriteContext::upsertObservation(

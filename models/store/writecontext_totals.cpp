@@ -41,67 +41,82 @@ bool WriteContext::recomputeSession(qint64 sourceId, const QString &sessionId)
     return m_upsertSession.run();
 }
 
-bool WriteContext::insertNewTrace(qint64 rk, const NewTrace &trace, const TraceDelta &d, QString *error)
+WriteContext::TraceTotals WriteContext::withDelta(
+    TraceTotals stored, const TraceDelta &d, std::optional<qint64> tsGiven)
 {
-    const std::optional<qint64> latency = (d.minStart && d.maxEnd && *d.maxEnd >= *d.minStart)
-        ? std::optional<qint64>(*d.maxEnd - *d.minStart)
-        : std::nullopt;
-    const Level level = d.errors > 0 ? Level::Error : (d.warnings > 0 ? Level::Warning : Level::Default);
-    sql::Statement &st = m_insertTrace;
-    st.bind(1, rk);
-    st.bind(2, trace.sourceId);
-    trace.id.bindTo(st, 3);
-    bindOptionalText(st, 4, trace.name);
-    st.bindOptional(5, trace.tsGiven);
-    bindOptionalText(st, 6, trace.userId);
-    bindOptionalText(st, 7, trace.sessionId);
-    bindOptionalText(st, 8, trace.release);
-    bindOptionalText(st, 9, trace.version);
-    bindOptionalText(st, 10, trace.environment);
-    st.bindOptional(11, trace.isPublic);
-    bindOptionalText(st, 12, trace.tags);
-    bindOptionalText(st, 13, trace.agent);
-    if (trace.payloadRk > 0)
-        st.bind(14, trace.payloadRk);
-    else
-        st.bindNull(14);
-    st.bind(15, d.observations);
-    st.bind(16, d.inputTokens);
-    st.bind(17, d.outputTokens);
-    st.bind(18, d.totalTokens);
-    st.bind(19, d.cost < 0 && d.cost > -1e-12 ? 0.0 : d.cost);
-    st.bind(20, d.errors);
-    st.bind(21, d.warnings);
-    st.bindOptional(22, d.minStart);
-    st.bindOptional(23, d.maxEnd);
-    st.bindOptional(24, latency);
-    st.bindOptional(25, trace.tsGiven ? trace.tsGiven : d.minStart);
-    st.bind(26, static_cast<int>(level));
-    bindOptionalText(st, 27, d.models.isEmpty() ? QString() : d.models.join(u'\n'));
-    st.bind(28, m_seq);
-    if (!st.run()) {
+    TraceTotals t = std::move(stored);
+    t.observations += d.observations;
+    t.inputTokens += d.inputTokens;
+    t.outputTokens += d.outputTokens;
+    t.totalTokens += d.totalTokens;
+    t.cost += d.cost;
+    if (t.cost < 0 && t.cost > -1e-12)
+        t.cost = 0.0; // rounding left over from a subtracted cost
+    t.errors += d.errors;
+    t.warnings += d.warnings;
+    if (d.minStart && (!t.start || *d.minStart < *t.start))
+        t.start = d.minStart;
+    if (d.maxEnd && (!t.end || *d.maxEnd > *t.end))
+        t.end = d.maxEnd;
+    for (const QString &model : d.models) {
+        if (!t.models.split(u'\n', Qt::SkipEmptyParts).contains(model))
+            t.models = t.models.isEmpty() ? model : t.models + u'\n' + model;
+    }
+    t.latency
+        = (t.start && t.end && *t.end >= *t.start) ? std::optional<qint64>(*t.end - *t.start) : std::nullopt;
+    t.ts = tsGiven ? tsGiven : t.start;
+    t.level = t.errors > 0 ? Level::Error : (t.warnings > 0 ? Level::Warning : Level::Default);
+    return t;
+}
+
+void WriteContext::bindTraceTotals(sql::Statement &st, int first, const TraceTotals &totals)
+{
+    st.bind(first, totals.observations);
+    st.bind(first + 1, totals.inputTokens);
+    st.bind(first + 2, totals.outputTokens);
+    st.bind(first + 3, totals.totalTokens);
+    st.bind(first + 4, totals.cost);
+    st.bind(first + 5, totals.errors);
+    st.bind(first + 6, totals.warnings);
+    st.bindOptional(first + 7, totals.start);
+    st.bindOptional(first + 8, totals.end);
+    st.bindOptional(first + 9, totals.latency);
+    st.bindOptional(first + 10, totals.ts);
+    st.bind(first + 11, static_cast<int>(totals.level));
+    bindOptionalText(st, first + 12, totals.models.isEmpty() ? QString() : totals.models);
+}
+
+bool WriteContext::insertNewTrace(qint64 rk, const NewTrace &trace, const TraceTotals &totals, QString *error)
+{
+    m_insertTrace.bind(1, rk);
+    m_insertTrace.bind(2, trace.sourceId);
+    trace.id.bindTo(m_insertTrace, 3);
+    bindTraceFields(m_insertTrace, 4, trace.fields);
+    bindTraceTotals(m_insertTrace, 15, totals);
+    m_insertTrace.bind(28, m_seq);
+    if (!m_insertTrace.run()) {
         *error = QStringLiteral("cannot insert trace %1: %2").arg(trace.traceId, m_db.lastSqliteError());
         return false;
     }
     return true;
 }
 
-void WriteContext::foldIntoSession(SessionAddition &addition, const NewTrace &trace, const TraceDelta &d)
+void WriteContext::foldIntoSession(
+    SessionAddition &addition, const TraceFields &trace, const TraceTotals &totals)
 {
-    // The same values insertNewTrace() stores, aggregated as recomputeSession() does.
-    const std::optional<qint64> ts = trace.tsGiven ? trace.tsGiven : d.minStart;
-    const std::optional<qint64> last = d.maxEnd ? d.maxEnd : ts;
-    if (ts && (!addition.first || *ts < *addition.first))
-        addition.first = ts;
+    // The values of the inserted row, aggregated as recomputeSession() does.
+    const std::optional<qint64> last = totals.end ? totals.end : totals.ts;
+    if (totals.ts && (!addition.first || *totals.ts < *addition.first))
+        addition.first = totals.ts;
     if (last && (!addition.last || *last > *addition.last))
         addition.last = last;
     addition.traces += 1;
     // SQLite's max() compares text as UTF-8 bytes.
     if (!trace.userId.isNull() && (addition.user.isNull() || trace.userId.toUtf8() > addition.user.toUtf8()))
         addition.user = trace.userId;
-    addition.tokens += d.totalTokens;
-    addition.cost += d.cost < 0 && d.cost > -1e-12 ? 0.0 : d.cost;
-    addition.errors += d.errors;
+    addition.tokens += totals.totalTokens;
+    addition.cost += totals.cost;
+    addition.errors += totals.errors;
 }
 
 bool WriteContext::addToSession(qint64 sourceId, const QString &sessionId, const SessionAddition &addition)
@@ -132,10 +147,12 @@ bool WriteContext::finishTask(QString *error)
         const TraceDelta &d = it.value();
         const auto created = m_newTraces.constFind(rk);
         if (created != m_newTraces.cend()) {
-            if (!insertNewTrace(rk, *created, d, error))
+            const TraceTotals totals = withDelta({}, d, created->fields.tsGiven);
+            if (!insertNewTrace(rk, *created, totals, error))
                 return false;
-            if (!created->sessionId.isEmpty())
-                foldIntoSession(additions[{ created->sourceId, created->sessionId }], *created, d);
+            if (!created->fields.sessionId.isEmpty())
+                foldIntoSession(
+                    additions[{ created->sourceId, created->fields.sessionId }], created->fields, totals);
             m_sources.insert(created->sourceId);
             continue;
         }
@@ -144,47 +161,23 @@ bool WriteContext::finishTask(QString *error)
             m_selectTraceTotals.reset();
             continue; // deleted by the same task
         }
-        qint64 observations = m_selectTraceTotals.columnInt(0) + d.observations;
-        const qint64 inputTokens = m_selectTraceTotals.columnInt(1) + d.inputTokens;
-        const qint64 outputTokens = m_selectTraceTotals.columnInt(2) + d.outputTokens;
-        const qint64 totalTokens = m_selectTraceTotals.columnInt(3) + d.totalTokens;
-        const double cost = m_selectTraceTotals.columnDouble(4) + d.cost;
-        const qint64 errors = m_selectTraceTotals.columnInt(5) + d.errors;
-        const qint64 warnings = m_selectTraceTotals.columnInt(6) + d.warnings;
-        std::optional<qint64> start = optionalColumn(m_selectTraceTotals, 7);
-        std::optional<qint64> end = optionalColumn(m_selectTraceTotals, 8);
+        TraceTotals stored;
+        stored.observations = m_selectTraceTotals.columnInt(0);
+        stored.inputTokens = m_selectTraceTotals.columnInt(1);
+        stored.outputTokens = m_selectTraceTotals.columnInt(2);
+        stored.totalTokens = m_selectTraceTotals.columnInt(3);
+        stored.cost = m_selectTraceTotals.columnDouble(4);
+        stored.errors = m_selectTraceTotals.columnInt(5);
+        stored.warnings = m_selectTraceTotals.columnInt(6);
+        stored.start = optionalColumn(m_selectTraceTotals, 7);
+        stored.end = optionalColumn(m_selectTraceTotals, 8);
         const std::optional<qint64> tsGiven = optionalColumn(m_selectTraceTotals, 9);
-        QString models = m_selectTraceTotals.columnText(10);
+        stored.models = m_selectTraceTotals.columnText(10);
         const qint64 sourceId = m_selectTraceTotals.columnInt(11);
         const QString sessionId = m_selectTraceTotals.columnText(12);
         m_selectTraceTotals.reset();
 
-        if (d.minStart && (!start || *d.minStart < *start))
-            start = d.minStart;
-        if (d.maxEnd && (!end || *d.maxEnd > *end))
-            end = d.maxEnd;
-        for (const QString &model : d.models) {
-            if (!models.split(u'\n', Qt::SkipEmptyParts).contains(model))
-                models = models.isEmpty() ? model : models + u'\n' + model;
-        }
-        const std::optional<qint64> latency
-            = (start && end && *end >= *start) ? std::optional<qint64>(*end - *start) : std::nullopt;
-        const std::optional<qint64> ts = tsGiven ? tsGiven : start;
-        const Level level = errors > 0 ? Level::Error : (warnings > 0 ? Level::Warning : Level::Default);
-
-        m_updateTraceTotals.bind(1, observations);
-        m_updateTraceTotals.bind(2, inputTokens);
-        m_updateTraceTotals.bind(3, outputTokens);
-        m_updateTraceTotals.bind(4, totalTokens);
-        m_updateTraceTotals.bind(5, cost < 0 && cost > -1e-12 ? 0.0 : cost);
-        m_updateTraceTotals.bind(6, errors);
-        m_updateTraceTotals.bind(7, warnings);
-        m_updateTraceTotals.bindOptional(8, start);
-        m_updateTraceTotals.bindOptional(9, end);
-        m_updateTraceTotals.bindOptional(10, latency);
-        m_updateTraceTotals.bindOptional(11, ts);
-        m_updateTraceTotals.bind(12, static_cast<int>(level));
-        bindOptionalText(m_updateTraceTotals, 13, models.isEmpty() ? QString() : models);
+        bindTraceTotals(m_updateTraceTotals, 1, withDelta(std::move(stored), d, tsGiven));
         m_updateTraceTotals.bind(14, m_seq);
         m_updateTraceTotals.bind(15, rk);
         if (!m_updateTraceTotals.run()) {
