@@ -49,9 +49,7 @@ TraceStore &largeTraceStore(qint64 *traceRk)
         const QString path = benchDir() + QStringLiteral("/explorer-large-trace.db");
         const QString done = path + QStringLiteral(".complete");
         if (!QFile::exists(done)) {
-            for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm"),
-                     QStringLiteral(".fts"), QStringLiteral(".fts-wal"), QStringLiteral(".fts-shm") })
-                QFile::remove(path + suffix);
+            bench::removeStoreFiles(path);
         }
         StoreOptions options;
         options.path = path;

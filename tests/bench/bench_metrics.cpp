@@ -60,8 +60,7 @@ TraceStore &dataset()
         const QString donePath = path + QStringLiteral(".complete");
         if (QFile::exists(donePath))
             return openOrDie(path);
-        for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm") })
-            QFile::remove(path + suffix);
+        bench::removeStoreFiles(path);
         auto s = openOrDie(path);
         const qint64 source
             = s->ensureSource(SourceKind::Demo, QStringLiteral("bench"), QStringLiteral("Bench"));

@@ -71,9 +71,7 @@ std::unique_ptr<TraceStore> dataset(const QString &name, int traces, int perTrac
     const QString donePath = path + QStringLiteral(".complete");
     if (QFile::exists(donePath))
         return openOrDie(path);
-    for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm"),
-             QStringLiteral(".fts"), QStringLiteral(".fts-wal"), QStringLiteral(".fts-shm") })
-        QFile::remove(path + suffix);
+    bench::removeStoreFiles(path);
     auto store = openOrDie(path);
     const qint64 source
         = store->ensureSource(SourceKind::Demo, QStringLiteral("bench"), QStringLiteral("Bench"));
@@ -119,16 +117,11 @@ void BM_IngestObservations(benchmark::State &state)
     for (const WriteBatch &b : batches)
         for (const ObservationRecord &o : b.observations)
             payloadBytes += o.input.size() + o.output.size();
-    auto removeStore = [](const QString &path) {
-        for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm"),
-                 QStringLiteral(".fts"), QStringLiteral(".fts-wal"), QStringLiteral(".fts-shm") })
-            QFile::remove(path + suffix);
-    };
     {
         // Sustained ingest is measured warm: the first ingest of a fresh process also pays the
         // page faults of growing the heap and SQLite's page cache, which moved the figure by 30%.
         const QString warmPath = benchDir() + QStringLiteral("/ingest-warmup.db");
-        removeStore(warmPath);
+        bench::removeStoreFiles(warmPath);
         auto warm = openOrDie(warmPath, fullText);
         warm->ensureSource(SourceKind::Demo, QStringLiteral("bench"), QStringLiteral("Bench"));
         std::vector<WriteBatch> first(
@@ -136,13 +129,13 @@ void BM_IngestObservations(benchmark::State &state)
         submitAll(*warm, first);
         warm->flush();
         warm.reset();
-        removeStore(warmPath);
+        bench::removeStoreFiles(warmPath);
     }
     double indexRate = 0;
     for (auto _ : state) {
         state.PauseTiming();
         const QString path = benchDir() + QStringLiteral("/ingest.db");
-        removeStore(path);
+        bench::removeStoreFiles(path);
         auto store = openOrDie(path, fullText);
         store->ensureSource(SourceKind::Demo, QStringLiteral("bench"), QStringLiteral("Bench"));
         state.ResumeTiming();
@@ -175,9 +168,7 @@ void BM_FullTextCatchUp(benchmark::State &state)
     // Index an existing store from scratch: the background indexer's own rate.
     const int observations = 200'000;
     const QString path = benchDir() + QStringLiteral("/catchup.db");
-    for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm"),
-             QStringLiteral(".fts"), QStringLiteral(".fts-wal"), QStringLiteral(".fts-shm") })
-        QFile::remove(path + suffix);
+    bench::removeStoreFiles(path);
     {
         auto store = openOrDie(path, false);
         const qint64 source

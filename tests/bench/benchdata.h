@@ -5,12 +5,21 @@
 
 #include "domain/records.h"
 
+#include <QFile>
 #include <QRandomGenerator>
 #include <QString>
 
 #include <array>
 
 namespace tg::bench {
+
+/// Deletes a store and everything beside it (WAL, shared memory, full-text index).
+inline void removeStoreFiles(const QString &path)
+{
+    for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm"),
+             QStringLiteral(".fts"), QStringLiteral(".fts-wal"), QStringLiteral(".fts-shm") })
+        QFile::remove(path + suffix);
+}
 
 inline const std::array<const char *, 64> kWords {
     "the",

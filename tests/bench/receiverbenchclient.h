@@ -26,9 +26,7 @@ inline QString freshStore(const QString &name)
     const QString dir = qEnvironmentVariable("TRACEGLASS_BENCH_DIR", QStringLiteral("/tmp/traceglass-bench"));
     QDir().mkpath(dir);
     const QString path = dir + u'/' + name;
-    for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm"),
-             QStringLiteral(".fts"), QStringLiteral(".fts-wal"), QStringLiteral(".fts-shm") })
-        QFile::remove(path + suffix);
+    removeStoreFiles(path);
     return path;
 }
 
