@@ -70,7 +70,8 @@ public:
     void invalidateCaches();
 
 private:
-    struct TraceDelta
+    /// The summed totals of a trace, or a change to them.
+    struct TraceCounts
     {
         qint64 observations = 0;
         qint64 inputTokens = 0;
@@ -79,6 +80,13 @@ private:
         double cost = 0.0;
         qint64 errors = 0;
         qint64 warnings = 0;
+
+        void add(const TraceCounts &other);
+    };
+
+    /// What a task's observations change in their trace's totals.
+    struct TraceDelta : TraceCounts
+    {
         std::optional<qint64> minStart;
         std::optional<qint64> maxEnd;
         QStringList models;
@@ -102,15 +110,8 @@ private:
     };
 
     /// A trace's totals columns (zero for a new trace) and what derives from them.
-    struct TraceTotals
+    struct TraceTotals : TraceCounts
     {
-        qint64 observations = 0;
-        qint64 inputTokens = 0;
-        qint64 outputTokens = 0;
-        qint64 totalTokens = 0;
-        double cost = 0.0;
-        qint64 errors = 0;
-        qint64 warnings = 0;
         std::optional<qint64> start, end, latency, ts;
         Level level = Level::Default;
         QString models; ///< newline-separated

@@ -41,19 +41,24 @@ bool WriteContext::recomputeSession(qint64 sourceId, const QString &sessionId)
     return m_upsertSession.run();
 }
 
+void WriteContext::TraceCounts::add(const TraceCounts &other)
+{
+    observations += other.observations;
+    inputTokens += other.inputTokens;
+    outputTokens += other.outputTokens;
+    totalTokens += other.totalTokens;
+    cost += other.cost;
+    errors += other.errors;
+    warnings += other.warnings;
+}
+
 WriteContext::TraceTotals WriteContext::withDelta(
     TraceTotals stored, const TraceDelta &d, std::optional<qint64> tsGiven)
 {
     TraceTotals t = std::move(stored);
-    t.observations += d.observations;
-    t.inputTokens += d.inputTokens;
-    t.outputTokens += d.outputTokens;
-    t.totalTokens += d.totalTokens;
-    t.cost += d.cost;
+    t.add(d);
     if (t.cost < 0 && t.cost > -1e-12)
         t.cost = 0.0; // rounding left over from a subtracted cost
-    t.errors += d.errors;
-    t.warnings += d.warnings;
     if (d.minStart && (!t.start || *d.minStart < *t.start))
         t.start = d.minStart;
     if (d.maxEnd && (!t.end || *d.maxEnd > *t.end))
