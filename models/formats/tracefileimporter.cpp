@@ -1,14 +1,17 @@
 #include "tracefileimporter.h"
 
+#include "formats/gzip.h"
 #include "formats/tracefileunitdecoder.h"
 #include "store/tracestore.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
+#include <QTemporaryFile>
 #include <QThread>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
@@ -79,6 +82,54 @@ void resolveLines(const QString &path, std::vector<FileProblem> &problems)
     }
 }
 
+/// A .gz file inflated to a temporary file that the splitter then reads like any other. The
+/// copy is named after the inner file ("spans.jsonl" for "spans.jsonl.gz") so that format
+/// detection still sees the extension.
+struct InflatedCopy
+{
+    std::unique_ptr<QTemporaryFile> file;
+    GzipFileInflation inflation;
+};
+
+InflatedCopy inflateToScratch(const QString &path, const TraceFileImportOptions &options,
+    const std::atomic<bool> *cancel, const TraceFileImporter::Progress &progress)
+{
+    InflatedCopy copy;
+    QString inner = QFileInfo(path).fileName();
+    for (const QLatin1String suffix : { QLatin1String(".gz"), QLatin1String(".gzip") }) {
+        if (inner.endsWith(suffix, Qt::CaseInsensitive))
+            inner.chop(suffix.size());
+    }
+    const QString dir = options.scratchDir.isEmpty() ? QDir::tempPath() : options.scratchDir;
+    copy.file = std::make_unique<QTemporaryFile>(QDir(dir).filePath(QStringLiteral("traceglass-XXXXXX-") + inner));
+    if (!copy.file->open()) {
+        copy.inflation.error = QStringLiteral("cannot create a file in %1 to decompress into: %2")
+                                   .arg(QDir::toNativeSeparators(dir), copy.file->errorString());
+        return copy;
+    }
+    GzipInflateOptions inflate;
+    inflate.maxInflatedBytes = options.maxInflatedBytes;
+    inflate.cancel = cancel;
+    QElapsedTimer lastProgress;
+    lastProgress.start();
+    if (progress) {
+        inflate.progress = [&](qint64 read, qint64 size) {
+            if (lastProgress.elapsed() < 100)
+                return;
+            lastProgress.restart();
+            TraceFileImportProgress p;
+            p.bytesRead = read;
+            p.fileSize = size;
+            p.decompressing = true;
+            progress(p);
+        };
+    }
+    copy.inflation = inflateGzipFile(path, *copy.file, inflate);
+    if (!copy.file->flush() && copy.inflation.problem.isEmpty())
+        copy.inflation.problem = QStringLiteral("cannot write the decompressed data: %1").arg(copy.file->errorString());
+    return copy;
+}
+
 } // namespace
 
 QString TraceFileImportResult::summary() const
@@ -87,7 +138,8 @@ QString TraceFileImportResult::summary() const
     QString text = QStringLiteral("%1 %2 from %3 (%4) in %5 s")
                        .arg(locale.toString(spans - rejected),
                            isOtlpFormat(format) ? QStringLiteral("spans") : QStringLiteral("objects"),
-                           QFileInfo(path).fileName(), traceFileFormatName(format))
+                           QFileInfo(path).fileName(),
+                           traceFileFormatName(format) + (gzip ? QStringLiteral(", gzip") : QString()))
                        .arg(seconds, 0, 'f', 1);
     if (cancelled)
         text += QStringLiteral("; cancelled at %1%").arg(fileSize > 0 ? bytesRead * 100 / fileSize : 0);
@@ -110,10 +162,31 @@ TraceFileImportResult TraceFileImporter::readFile(const QString &path, const Sin
     result.path = path;
     QElapsedTimer timer;
     timer.start();
+    // A .gz file (recognised by its first bytes, whatever its name) is read through an
+    // inflated copy; what a truncated or corrupt one held up to the damage is still read.
+    QString readPath = path;
+    InflatedCopy inflated;
+    if (isGzipFile(path)) {
+        result.gzip = true;
+        inflated = inflateToScratch(path, options, cancel, progress);
+        const GzipFileInflation &inflation = inflated.inflation;
+        if (inflation.cancelled) {
+            result.cancelled = true;
+            result.fileSize = inflation.compressedSize;
+            result.bytesRead = inflation.compressedRead;
+            result.seconds = double(timer.nsecsElapsed()) / 1e9;
+            return result;
+        }
+        if (!inflation.error.isEmpty() || (inflation.inflatedBytes == 0 && !inflation.problem.isEmpty())) {
+            result.error = inflation.error.isEmpty() ? inflation.problem : inflation.error;
+            return result;
+        }
+        readPath = inflated.file->fileName();
+    }
     TraceFileSplitter splitter(options.unitBytes, options.readChunkBytes);
     splitter.setMaxWholeMessageBytes(options.maxWholeMessageBytes);
     QString error;
-    if (!splitter.open(path, &error, options.format)) {
+    if (!splitter.open(readPath, &error, options.format)) {
         result.error = error;
         return result;
     }
@@ -192,7 +265,15 @@ TraceFileImportResult TraceFileImporter::readFile(const QString &path, const Sin
     std::stable_sort(problems.begin(), problems.end(),
         [](const FileProblem &a, const FileProblem &b) { return a.offset < b.offset; });
     if (!isProtobufFormat(result.format))
-        resolveLines(path, problems);
+        resolveLines(readPath, problems);
+    // Last, as it is where the readable data ends, and kept even when the list is full.
+    if (!inflated.inflation.problem.isEmpty()) {
+        if (problems.size() >= size_t(TraceFileImportResult::kMaxProblems))
+            problems.pop_back();
+        FileProblem problem;
+        problem.message = inflated.inflation.problem + QStringLiteral("; what came before was read");
+        addProblem(std::move(problem));
+    }
     result.problems = std::move(problems);
     result.ok = !failed;
     result.seconds = double(timer.nsecsElapsed()) / 1e9;

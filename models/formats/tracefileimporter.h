@@ -23,6 +23,10 @@ struct TraceFileImportOptions
     /// Decoded data handed to the store and not committed yet stays below this (memory bound).
     qint64 maxUncommittedBytes = 32 * 1024 * 1024;
     QString sourceName; ///< default: the file name
+    /// Where a .gz file is decompressed to before reading (default: the system's temp folder).
+    QString scratchDir;
+    /// A .gz file stops decompressing here; what came before is read.
+    qint64 maxInflatedBytes = 64LL * 1024 * 1024 * 1024;
 };
 
 struct TraceFileImportProgress
@@ -31,6 +35,9 @@ struct TraceFileImportProgress
     qint64 fileSize = 0;
     qint64 spans = 0;
     qint64 problems = 0;
+    /// A .gz file is being decompressed: the bytes are of the compressed file, and reading it
+    /// (with bytes of the decompressed data) comes next.
+    bool decompressing = false;
 };
 
 struct TraceFileImportResult
@@ -43,6 +50,7 @@ struct TraceFileImportResult
     QString path;
     qint64 sourceId = 0;
     TraceFileFormat format = TraceFileFormat::Unknown;
+    bool gzip = false; ///< the file was gzip-compressed (fileSize and bytesRead are of its content)
     qint64 fileSize = 0;
     qint64 bytesRead = 0;
     qint64 spans = 0; ///< spans (or Langfuse objects) read

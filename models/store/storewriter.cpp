@@ -120,18 +120,20 @@ int StoreWriter::walHook(void *self, sqlite3 *db, const char *, int frames)
     writer->m_walFrames = frames;
     // Frames not yet copied by the background checkpointer (after a WAL restart, `frames` counts
     // from zero again and the old figure no longer applies). Checkpointing here blocks commits,
-    // so the writer does it only when the background one really falls behind (readers pin the
-    // WAL), or to copy the last few frames: the WAL file starts over only when a transaction
-    // begins with every frame copied, which under back-to-back commits the background
-    // checkpointer never reaches, and the file would grow for as long as the load lasts.
+    // so the writer does it only when the WAL has grown large (the background one falls behind
+    // on a starved CPU, or readers pin the WAL), or to copy the last few frames: the WAL file
+    // starts over only when a transaction begins with every frame copied, which under
+    // back-to-back commits the background checkpointer never reaches, and the file would grow
+    // for as long as the load lasts.
     const int backfilled = writer->m_backfilledFrames.load();
     const int uncopied = frames >= backfilled ? frames - backfilled : frames;
     const int threshold = std::max(1, writer->m_options.checkpointFrames);
-    if (uncopied >= 8 * threshold
-        || (frames >= 2 * threshold && uncopied <= std::max(threshold, frames / 4))) {
+    if (frames >= 8 * threshold || (frames >= 2 * threshold && uncopied <= std::max(threshold, frames / 4))) {
         int log = 0;
         int copied = 0;
-        // Busy when the background checkpointer is at it: the next commit tries again.
+        // After a background pass that may be under way: it copies what was there when it began,
+        // so the wait is bounded, and this pass copies the rest.
+        std::lock_guard running(writer->m_checkpointRunning);
         if (sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied) == SQLITE_OK)
             writer->m_backfilledFrames = copied;
     } else if (frames >= threshold) {
@@ -162,6 +164,7 @@ void StoreWriter::runCheckpointer()
         lock.unlock();
         int log = 0;
         int copied = 0;
+        std::lock_guard running(m_checkpointRunning);
         if (sqlite3_wal_checkpoint_v2(db.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied)
             == SQLITE_OK)
             m_backfilledFrames = copied;

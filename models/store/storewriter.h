@@ -87,6 +87,9 @@ private:
     /// WAL frames the background checkpointer has copied into the database (of the WAL as it
     /// was then): the writer checkpoints itself only when the uncopied part grows too large.
     std::atomic<int> m_backfilledFrames { 0 };
+    /// Held while either checkpointer copies frames: the writer waits for a background pass to
+    /// end instead of being refused (SQLITE_BUSY) by it, which under a starved CPU was every time.
+    std::mutex m_checkpointRunning;
     int m_walFrames = 0; ///< frames in the WAL after the last commit (writer thread only)
     int m_lastCommitFrames = 0; ///< frames the last commit appended (for TG_PROFILE)
     bool m_checkpointStopping = false;

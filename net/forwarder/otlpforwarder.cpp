@@ -2,7 +2,7 @@
 
 #include "domain/timeformat.h"
 #include "formats/otlpexportbuilder.h"
-#include "forwarder/gzip.h"
+#include "formats/gzip.h"
 #include "itemmodels/backgroundtask.h"
 #include "redaction.h"
 #include "store/exportreader.h"

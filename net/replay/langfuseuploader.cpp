@@ -3,7 +3,7 @@
 #include "domain/records.h"
 #include "formats/otlpexportbuilder.h"
 #include "forwarder/forwardtarget.h"
-#include "forwarder/gzip.h"
+#include "formats/gzip.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "providers/chatprovider.h"
 #include "redaction.h"

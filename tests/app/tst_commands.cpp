@@ -4,6 +4,7 @@
 // stats, and the exit codes of an unopenable store (3) and an unwritable output (1).
 #include "commandtestutil.h"
 #include "demo/demoloader.h"
+#include "formats/gzip.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "store/exportreader.h"
 #include "store/outbox.h"
@@ -363,6 +364,21 @@ private Q_SLOTS:
         const CommandRun stats
             = run({ QStringLiteral("stats"), QStringLiteral("--db"), db, QStringLiteral("--json") });
         QCOMPARE(QJsonDocument::fromJson(stats.out).object().value(u"sources").toArray().size(), 2);
+    }
+
+    void importGzipFile()
+    {
+        QFile fixture(QStringLiteral(TRACEGLASS_TEST_DATA_DIR "/otlp/agent-trace.json"));
+        QVERIFY(fixture.open(QIODevice::ReadOnly));
+        const QString gz = path(QStringLiteral("agent-trace.json.gz"));
+        QFile out(gz);
+        QVERIFY(out.open(QIODevice::WriteOnly) && out.write(gzipCompress(fixture.readAll())) > 0);
+        out.close();
+        const QString db = path(QStringLiteral("gzip.db"));
+        const CommandRun r = run({ QStringLiteral("import"), QStringLiteral("--db"), db, gz });
+        QVERIFY2(r.exitCode == 0, r.describe().constData());
+        QVERIFY2(r.outText().contains(u"agent-trace.json.gz (OTLP JSON, gzip)"), r.describe().constData());
+        QCOMPARE(bundles(db).size(), 1);
     }
 
     void importMalformedLines()

@@ -6,6 +6,7 @@
 #include "files/fileimportdialog.h"
 #include "files/fileproblemsdialog.h"
 #include "files/filescontroller.h"
+#include "formats/gzip.h"
 #include "filestestutil.h"
 #include "itemmodels/sourcelistmodel.h"
 #include "itemmodels/tracelistmodel.h"
@@ -84,6 +85,34 @@ private Q_SLOTS:
         QVERIFY(file->actions().contains(m_files->recentMenu()->menuAction()));
         QVERIFY(FilesController::openFilter().contains(u"*.jsonl"));
         QVERIFY(FilesController::openFilter().contains(u"*.pb"));
+        QVERIFY(FilesController::openFilter().contains(u"*.gz"));
+    }
+
+    void gzipFileOpensAndItsDecompressionIsShown()
+    {
+        const QString plain = path(QStringLiteral("packed.otlp.jsonl"));
+        QVERIFY(writeJsonl(plain, 3, 2, 3)); // 6 traces of 3 spans
+        QFile in(plain);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        const QString file = plain + QStringLiteral(".gz");
+        QFile out(file);
+        QVERIFY(out.open(QIODevice::WriteOnly) && out.write(gzipCompress(in.readAll())) > 0);
+        out.close();
+        m_files->openFiles({ file });
+        const QList<FileImportOutcome> outcomes = waitForImports();
+        QCOMPARE(outcomes.size(), 1);
+        const TraceFileImportResult &r = outcomes.front().result;
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QVERIFY(r.gzip);
+        QCOMPARE(r.spans, 18);
+        QVERIFY(sourceForFile(*m_store, TraceFileImporter::sourceKey(file)));
+
+        FileImportStatus status;
+        status.progress.decompressing = true;
+        status.progress.bytesRead = 2 * 1024 * 1024;
+        status.progress.fileSize = 8 * 1024 * 1024;
+        const QString text = FileImportDialog::describe(status);
+        QVERIFY2(text.startsWith(u"Decompressing 2") && text.contains(u"of 8"), qPrintable(text));
     }
 
     void opensAGoodFile()
@@ -237,7 +266,7 @@ private Q_SLOTS:
         qint64 fileTraces = 0;
         for (const Source &s : reader->sources())
             fileTraces += s.kind == SourceKind::File ? s.traceCount : 0;
-        QCOMPARE(fileTraces, 12 + 10); // the two files opened before
+        QCOMPARE(fileTraces, 12 + 6 + 10); // the three files opened before
         QVERIFY2(m_window->statusBar()->currentMessage().contains(u"cancelled"),
             qPrintable(m_window->statusBar()->currentMessage()));
         m_files->imports()->setOptions({});

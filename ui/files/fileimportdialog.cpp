@@ -97,6 +97,13 @@ QString FileImportDialog::describe(const FileImportStatus &status)
     const QLocale locale;
     const TraceFileImportProgress &p = status.progress;
     QStringList parts;
+    if (p.decompressing) {
+        parts << (p.fileSize > 0 ? tr("Decompressing %1 of %2").arg(bytesText(p.bytesRead), bytesText(p.fileSize))
+                                 : tr("Decompressing %1").arg(bytesText(p.bytesRead)));
+        if (status.bytesPerSecond > 0)
+            parts << tr("%1/s").arg(bytesText(qint64(status.bytesPerSecond)));
+        return parts.join(QStringLiteral(" · "));
+    }
     parts << (p.fileSize > 0 ? tr("%1 of %2").arg(bytesText(p.bytesRead), bytesText(p.fileSize))
                              : bytesText(p.bytesRead));
     parts << (p.spans == 1 ? tr("1 span") : tr("%1 spans").arg(locale.toString(p.spans)));

@@ -219,9 +219,9 @@ void FilesController::clearRecentFiles()
 
 QString FilesController::openFilter()
 {
-    return tr("Trace files (*.json *.jsonl *.ndjson *.pb *.bin *.protobuf *.proto *.otlp);;"
+    return tr("Trace files (*.json *.jsonl *.ndjson *.pb *.bin *.protobuf *.proto *.otlp *.gz);;"
               "OTLP JSON (*.json);;JSON Lines (*.jsonl *.ndjson);;OTLP protobuf (*.pb *.bin *.protobuf);;"
-              "All files (*)");
+              "gzip-compressed (*.gz);;All files (*)");
 }
 
 QStringList FilesController::filesFromArguments(const QStringList &arguments, QStringList *rejected)
