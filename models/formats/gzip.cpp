@@ -3,9 +3,8 @@
 #include <QFile>
 #include <QLocale>
 
-#include <zlib.h>
-
 #include <algorithm>
+#include <zlib.h>
 
 namespace tg {
 
@@ -143,9 +142,10 @@ private:
         while (true) {
             const auto *end = next + m_stream.avail_in;
             if (std::any_of(next, end, [](char c) { return c != 0; })) {
-                m_result.problem = QStringLiteral("the bytes after the gzip data (from byte %1) are not gzip; "
-                                                  "they were ignored")
-                                       .arg(consumed());
+                m_result.problem
+                    = QStringLiteral("the bytes after the gzip data (from byte %1) are not gzip; "
+                                     "they were ignored")
+                          .arg(consumed());
                 return false;
             }
             m_stream.avail_in = 0;
@@ -162,7 +162,8 @@ private:
         const qint64 room = m_options.maxInflatedBytes - m_result.inflatedBytes;
         const qint64 take = std::min<qint64>(bytes, room);
         if (take > 0 && m_out.write(m_output.constData(), take) != take) {
-            m_result.problem = QStringLiteral("cannot write the decompressed data: %1").arg(m_out.errorString());
+            m_result.problem
+                = QStringLiteral("cannot write the decompressed data: %1").arg(m_out.errorString());
             return false;
         }
         m_result.inflatedBytes += take;

@@ -47,6 +47,7 @@ struct GzipInflateOptions
 /// Streams the gzip file at `path` into `out`, chunk by chunk, in constant memory. Files of
 /// several gzip members (`cat a.gz b.gz`) inflate to their concatenation; zero padding after the
 /// last member is ignored, other trailing bytes are a problem.
-GzipFileInflation inflateGzipFile(const QString &path, QIODevice &out, const GzipInflateOptions &options = {});
+GzipFileInflation inflateGzipFile(
+    const QString &path, QIODevice &out, const GzipInflateOptions &options = {});
 
 } // namespace tg

@@ -101,7 +101,8 @@ InflatedCopy inflateToScratch(const QString &path, const TraceFileImportOptions 
             inner.chop(suffix.size());
     }
     const QString dir = options.scratchDir.isEmpty() ? QDir::tempPath() : options.scratchDir;
-    copy.file = std::make_unique<QTemporaryFile>(QDir(dir).filePath(QStringLiteral("traceglass-XXXXXX-") + inner));
+    copy.file
+        = std::make_unique<QTemporaryFile>(QDir(dir).filePath(QStringLiteral("traceglass-XXXXXX-") + inner));
     if (!copy.file->open()) {
         copy.inflation.error = QStringLiteral("cannot create a file in %1 to decompress into: %2")
                                    .arg(QDir::toNativeSeparators(dir), copy.file->errorString());
@@ -126,7 +127,8 @@ InflatedCopy inflateToScratch(const QString &path, const TraceFileImportOptions 
     }
     copy.inflation = inflateGzipFile(path, *copy.file, inflate);
     if (!copy.file->flush() && copy.inflation.problem.isEmpty())
-        copy.inflation.problem = QStringLiteral("cannot write the decompressed data: %1").arg(copy.file->errorString());
+        copy.inflation.problem
+            = QStringLiteral("cannot write the decompressed data: %1").arg(copy.file->errorString());
     return copy;
 }
 

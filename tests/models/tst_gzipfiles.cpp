@@ -62,7 +62,8 @@ struct Read
     QStringList ids;
 };
 
-Read readAll(const QString &path, TraceFileImportOptions options = {}, const std::atomic<bool> *cancel = nullptr)
+Read readAll(
+    const QString &path, TraceFileImportOptions options = {}, const std::atomic<bool> *cancel = nullptr)
 {
     Read out;
     options.unitBytes = 2048;
@@ -131,7 +132,8 @@ private slots:
     void gzipIsRecognisedByContentNotName()
     {
         const QByteArray plain = jsonLines(100, 4);
-        const Read got = readAll(writeFile(m_dir, QStringLiteral("download"), gzipCompress(plain)), scratchOptions());
+        const Read got
+            = readAll(writeFile(m_dir, QStringLiteral("download"), gzipCompress(plain)), scratchOptions());
         QVERIFY2(got.result.ok, qPrintable(describe(got.result)));
         QVERIFY(got.result.gzip);
         QCOMPARE(got.ids.size(), 12);
@@ -142,7 +144,8 @@ private slots:
         const QByteArray first = jsonLines(200, 3);
         const QByteArray second = jsonLines(300, 5);
         const QByteArray file = gzipCompress(first) + gzipCompress(second) + QByteArray(1500, '\0');
-        const Read got = readAll(writeFile(m_dir, QStringLiteral("members.jsonl.gz"), file), scratchOptions());
+        const Read got
+            = readAll(writeFile(m_dir, QStringLiteral("members.jsonl.gz"), file), scratchOptions());
         QVERIFY2(got.result.ok, qPrintable(describe(got.result)));
         QCOMPARE(got.ids.size(), 24);
         QCOMPARE(got.result.problemCount, 0);
@@ -151,11 +154,13 @@ private slots:
     void trailingGarbageIsAProblemNotALoss()
     {
         const QByteArray file = gzipCompress(jsonLines(400, 5)) + "this is not gzip";
-        const Read got = readAll(writeFile(m_dir, QStringLiteral("trailing.jsonl.gz"), file), scratchOptions());
+        const Read got
+            = readAll(writeFile(m_dir, QStringLiteral("trailing.jsonl.gz"), file), scratchOptions());
         QVERIFY(got.result.ok);
         QCOMPARE(got.ids.size(), 15);
         QCOMPARE(got.result.problemCount, 1);
-        QVERIFY2(describe(got.result).contains(u"not gzip; they were ignored"), qPrintable(describe(got.result)));
+        QVERIFY2(
+            describe(got.result).contains(u"not gzip; they were ignored"), qPrintable(describe(got.result)));
     }
 
     void truncatedFileKeepsWhatCameBefore()
@@ -166,7 +171,8 @@ private slots:
         const QString path = writeFile(m_dir, QStringLiteral("cut.jsonl.gz"), gz.left(gz.size() * 6 / 10));
         const Read got = readAll(path, scratchOptions());
         QVERIFY2(got.result.ok, qPrintable(describe(got.result)));
-        QVERIFY2(got.ids.size() > 30 && got.ids.size() < whole.ids.size(), qPrintable(QString::number(got.ids.size())));
+        QVERIFY2(got.ids.size() > 30 && got.ids.size() < whole.ids.size(),
+            qPrintable(QString::number(got.ids.size())));
         for (const QString &id : got.ids)
             QVERIFY(whole.ids.contains(id)); // nothing made up from the damaged end
         const QString problems = describe(got.result);
@@ -187,7 +193,8 @@ private slots:
         QVERIFY2(got.result.ok, qPrintable(describe(got.result)));
         QVERIFY(got.ids.size() > 0);
         QVERIFY(got.ids.size() < 120);
-        QVERIFY2(describe(got.result).contains(u"the gzip data is corrupt at byte"), qPrintable(describe(got.result)));
+        QVERIFY2(describe(got.result).contains(u"the gzip data is corrupt at byte"),
+            qPrintable(describe(got.result)));
     }
 
     void unreadableGzipIsAnError()
@@ -195,7 +202,8 @@ private slots:
         // A gzip header followed by nothing useful: nothing to read, so an error, not a problem.
         QByteArray garbage("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);
         garbage += QByteArray(64, '\xff');
-        const Read got = readAll(writeFile(m_dir, QStringLiteral("garbage.json.gz"), garbage), scratchOptions());
+        const Read got
+            = readAll(writeFile(m_dir, QStringLiteral("garbage.json.gz"), garbage), scratchOptions());
         QVERIFY(!got.result.ok);
         QVERIFY2(got.result.error.contains(u"gzip data is corrupt"), qPrintable(got.result.error));
         QVERIFY(got.ids.isEmpty());
@@ -232,8 +240,9 @@ private slots:
     void cancelledWhileDecompressing()
     {
         std::atomic<bool> cancel { true };
-        const Read got = readAll(writeFile(m_dir, QStringLiteral("cancel.jsonl.gz"), gzipCompress(jsonLines(900, 5))),
-            scratchOptions(), &cancel);
+        const Read got
+            = readAll(writeFile(m_dir, QStringLiteral("cancel.jsonl.gz"), gzipCompress(jsonLines(900, 5))),
+                scratchOptions(), &cancel);
         QVERIFY(got.result.cancelled);
         QVERIFY(got.ids.isEmpty());
         QCOMPARE(scratchFiles(), 0);

@@ -98,8 +98,9 @@ QString FileImportDialog::describe(const FileImportStatus &status)
     const TraceFileImportProgress &p = status.progress;
     QStringList parts;
     if (p.decompressing) {
-        parts << (p.fileSize > 0 ? tr("Decompressing %1 of %2").arg(bytesText(p.bytesRead), bytesText(p.fileSize))
-                                 : tr("Decompressing %1").arg(bytesText(p.bytesRead)));
+        parts << (p.fileSize > 0
+                ? tr("Decompressing %1 of %2").arg(bytesText(p.bytesRead), bytesText(p.fileSize))
+                : tr("Decompressing %1").arg(bytesText(p.bytesRead)));
         if (status.bytesPerSecond > 0)
             parts << tr("%1/s").arg(bytesText(qint64(status.bytesPerSecond)));
         return parts.join(QStringLiteral(" · "));
