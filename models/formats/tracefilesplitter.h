@@ -1,6 +1,7 @@
 #pragma once
 
 #include "formats/filechunkreader.h"
+#include "formats/jsondocumenthandlers.h"
 #include "formats/jsonstreamscanner.h"
 #include "formats/tracefileformat.h"
 
@@ -91,7 +92,7 @@ private:
     std::deque<FileUnit> m_ready;
     std::vector<FileProblem> m_problems;
 
-    std::unique_ptr<JsonStreamScanner::Handler> m_handler;
+    std::unique_ptr<JsonDocumentHandler> m_handler;
     std::unique_ptr<JsonStreamScanner> m_scanner;
 
     FileUnit m_protobufUnit; ///< messages gathered for the next protobuf unit
