@@ -239,8 +239,8 @@ bool TraceStore::deleteTraces(const QList<qint64> &traceRks, QString *error)
     return runSync(
         [&](WriteContext &ctx, QString *err) {
             const char *statements[] = {
-                "DELETE FROM payloads WHERE rk IN (SELECT payload_rk FROM observations WHERE trace_rk = ?1 "
-                "UNION ALL SELECT payload_rk FROM traces WHERE rk = ?1)",
+                ("DELETE FROM payloads WHERE rk IN (SELECT payload_rk FROM observations WHERE trace_rk = ?1 "
+                 "UNION ALL SELECT payload_rk FROM traces WHERE rk = ?1)"),
                 "DELETE FROM observations WHERE trace_rk = ?1",
                 "DELETE FROM trace_tags WHERE trace_rk = ?1",
             };
