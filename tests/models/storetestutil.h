@@ -4,6 +4,7 @@
 #include "store/storereader.h"
 #include "store/tracestore.h"
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -55,6 +56,16 @@ inline ObservationRecord makeObservation(
     if (cost > 0)
         o.cost.set(QStringLiteral("total"), cost);
     return o;
+}
+
+/// Writes `bytes` to `name` in `dir` and returns the path; a test cannot go on without it.
+inline QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &bytes)
+{
+    const QString path = dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size())
+        qFatal("cannot write %s", qPrintable(path));
+    return path;
 }
 
 } // namespace tg::test

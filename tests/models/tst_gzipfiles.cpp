@@ -17,6 +17,7 @@
 
 using namespace tg;
 using namespace otlptest;
+using test::writeFile;
 
 namespace {
 
@@ -45,15 +46,6 @@ QByteArray jsonLines(int firstSeed, int lines, int spansPerLine = 3)
     for (int i = 0; i < lines; ++i)
         out += otlpLine(firstSeed + i, spansPerLine);
     return out;
-}
-
-QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &bytes)
-{
-    const QString path = dir.filePath(name);
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size())
-        qFatal("cannot write %s", qPrintable(path));
-    return path;
 }
 
 struct Read

@@ -15,6 +15,7 @@
 
 using namespace tg;
 using namespace otlptest;
+using test::writeFile;
 
 namespace {
 
@@ -39,15 +40,6 @@ Request makeRequest(int seed, int spans, const char *service = "svc")
             set(span.mutable_attributes(), "user.id", "u-1");
     }
     return request;
-}
-
-QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &bytes)
-{
-    const QString path = dir.filePath(name);
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size())
-        qFatal("cannot write %s", qPrintable(path));
-    return path;
 }
 
 QByteArray framed(const std::string &message, bool varint)
