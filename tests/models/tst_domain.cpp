@@ -220,6 +220,15 @@ void TestDomain::detailsJsonTextRoundTrips()
     const QByteArray costText = cost.toJsonText();
     QCOMPARE(CostDetails::fromJsonText(costText), cost);
     QVERIFY(UsageDetails().toJsonText().isEmpty());
+
+    UsageDetails plain;
+    plain.set(QStringLiteral("output"), 5);
+    plain.set(QStringLiteral("input"), 10);
+    QCOMPARE(plain.toJsonText(), QByteArray(R"({"input":10,"output":5})"));
+    QCOMPARE(usage.toJsonText(),
+        QByteArray(
+            "{\"emoji-\xF0\x9F\x98\x80\":-3,\"input\":1234567890123,\"we\\\"ird\\\\key\\u000a\":7,"
+            "\"\xD0\xBA\xD0\xBB\xD1\x8E\xD1\x87-\xD1\x82\xD0\xBE\xD0\xBA\xD0\xB5\xD0\xBD\xD1\x8B\":42}"));
 }
 
 void TestDomain::parseIsoTimestamp_data()
