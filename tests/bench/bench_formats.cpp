@@ -9,6 +9,7 @@
 // Collector batch); files and the export store are built once under $TRACEGLASS_BENCH_DIR (default
 // /tmp/traceglass-bench) as formats-*.
 #include "demo/demogenerator.h"
+#include "formats/gzip.h"
 #include "formats/otlpexportbuilder.h"
 #include "formats/otlpjsonwriter.h"
 #include "formats/traceexporter.h"
@@ -160,6 +161,47 @@ void BM_DecodeOtlpJsonl(benchmark::State &state)
     state.counters["file_MB"] = double(bytes) / kMB;
 }
 BENCHMARK(BM_DecodeOtlpJsonl)->Unit(benchmark::kMillisecond)->Iterations(2)->UseRealTime();
+
+/// The same file gzip-compressed (built once).
+QString gzipJsonlFile(int megabytes)
+{
+    const QString plain = jsonlFile(megabytes);
+    const QString path = plain + QStringLiteral(".gz");
+    if (QFile::exists(path + QStringLiteral(".complete")))
+        return path;
+    QFile in(plain);
+    QFile out(path);
+    if (!in.open(QIODevice::ReadOnly) || !out.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        qFatal("cannot write %s", qPrintable(path));
+    out.write(gzipCompress(in.readAll()));
+    out.close();
+    QFile(path + QStringLiteral(".complete")).open(QIODevice::WriteOnly);
+    return path;
+}
+
+// Reading a .gz file: inflating it to a temporary copy, then the same decode as above. MB/s are
+// of the content, so the figure compares with BM_DecodeOtlpJsonl.
+void BM_DecodeGzipOtlpJsonl(benchmark::State &state)
+{
+    const QString path = gzipJsonlFile(200);
+    const qint64 compressed = QFileInfo(path).size();
+    qint64 bytes = 0;
+    double seconds = 0;
+    for (auto _ : state) {
+        QElapsedTimer timer;
+        timer.start();
+        const TraceFileImportResult result
+            = TraceFileImporter::readFile(path, [](WriteBatch &&, QString *) { return true; });
+        seconds += timer.nsecsElapsed() / 1e9;
+        if (!result.ok || result.problemCount > 0 || !result.gzip)
+            state.SkipWithError(qPrintable(result.error));
+        bytes = result.fileSize;
+    }
+    state.counters["MB/s"] = double(bytes) / kMB * double(state.iterations()) / seconds;
+    state.counters["gz_MB/s"] = double(compressed) / kMB * double(state.iterations()) / seconds;
+    state.counters["gz_file_MB"] = double(compressed) / kMB;
+}
+BENCHMARK(BM_DecodeGzipOtlpJsonl)->Unit(benchmark::kMillisecond)->Iterations(2)->UseRealTime();
 
 void BM_ImportOtlpJsonl(benchmark::State &state)
 {
