@@ -55,8 +55,9 @@ int runImportCommand(int argc, char *argv[])
         "Read trace files into the store, each file as a source of its own (opening a file again updates "
         "it). Formats are recognised from the content: OTLP JSON, OTLP JSON Lines (the OpenTelemetry "
         "Collector's file exporter), OTLP protobuf (one message, varint-delimited or the Collector's "
-        "length-prefixed stream), Langfuse exports, API answers and ingestion batches. Files of any size "
-        "are read as streams. Malformed parts are reported by line or byte and skipped; the rest is "
+        "length-prefixed stream), Langfuse exports, API answers and ingestion batches, each also "
+        "gzip-compressed (decompressed to a temporary file first). Files of any size are read as streams. "
+        "Malformed parts are reported by line or byte and skipped; the rest is "
         "stored."));
     parser.addPositionalArgument(QStringLiteral("import"), QStringLiteral("The subcommand."));
     parser.addPositionalArgument(
