@@ -84,8 +84,8 @@ private:
     std::mutex m_checkpointMutex;
     std::condition_variable m_checkpointWake;
     bool m_checkpointWanted = false;
-    /// WAL frames the background checkpointer has copied into the database (of the WAL as it
-    /// was then): the writer checkpoints itself only when the uncopied part grows too large.
+    /// WAL frames the last checkpoint pass copied into the database (of the WAL as it was then):
+    /// the writer copies the last few itself once most of a large WAL is copied.
     std::atomic<int> m_backfilledFrames { 0 };
     /// Held while either checkpointer copies frames: the writer waits for a background pass to
     /// end instead of being refused (SQLITE_BUSY) by it, which under a starved CPU was every time.

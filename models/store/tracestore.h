@@ -35,8 +35,8 @@ struct StoreOptions
     int groupCommitWaitMs = 2; ///< wait this long for more work before a small commit
     int cacheSizeMiB = 256; ///< page cache of the writer connection
     /// WAL frames (64 KiB pages) after which the background checkpointer copies the WAL back into
-    /// the database. The writer checkpoints itself at eight times as many uncopied frames, and
-    /// from twice as many frames on once most are copied, so that the WAL file can start over.
+    /// the database. The writer checkpoints itself once the WAL holds eight times as many frames,
+    /// and from twice as many on once most are copied, so that the WAL file can start over.
     int checkpointFrames = 1000;
 };
 
