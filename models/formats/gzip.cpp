@@ -114,15 +114,14 @@ public:
     }
 
 private:
-    qint64 consumed() const { return m_readTotal - qint64(m_stream.avail_in); }
+    qint64 consumed() const { return m_result.compressedRead - qint64(m_stream.avail_in); }
 
     bool fill()
     {
         const qint64 got = m_in.read(m_input.data(), m_input.size());
         if (got <= 0)
             return false;
-        m_readTotal += got;
-        m_result.compressedRead = m_readTotal;
+        m_result.compressedRead += got;
         m_stream.next_in = reinterpret_cast<Bytef *>(m_input.data());
         m_stream.avail_in = uInt(got);
         return true;
@@ -182,7 +181,6 @@ private:
     QByteArray m_input;
     QByteArray m_output;
     z_stream m_stream {};
-    qint64 m_readTotal = 0;
     bool m_ready = false;
 };
 

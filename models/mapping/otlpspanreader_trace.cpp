@@ -119,13 +119,12 @@ QByteArray OtlpSpanReader::observationMetadata() const
     JsonObjectBuilder own = metadataFor(m_attributes, false);
     if (m_scope.resourceTraceMetadata.isEmpty() && own.isEmpty()) {
         // Most spans carry only the fixed members: written straight out, as the builder would.
-        const QByteArray leftover = m_scope.isLangfuseSdk ? QByteArray() : leftoverAttributesJson();
         QByteArray out;
-        out.reserve(leftover.size() + m_scope.resourceAttributesJson.size() + m_scope.scopeJson.size() + 48);
+        out.reserve(m_scope.resourceAttributesJson.size() + m_scope.scopeJson.size() + 512);
         out.append('{');
         if (!m_scope.isLangfuseSdk) {
             out.append("\"attributes\":");
-            out.append(leftover);
+            out.append(leftoverAttributesJson());
             out.append(',');
         }
         out.append("\"resourceAttributes\":");

@@ -1,9 +1,9 @@
 #include "langfuseuploader.h"
 
 #include "domain/records.h"
+#include "formats/gzip.h"
 #include "formats/otlpexportbuilder.h"
 #include "forwarder/forwardtarget.h"
-#include "formats/gzip.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "providers/chatprovider.h"
 #include "redaction.h"
