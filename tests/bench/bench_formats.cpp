@@ -8,6 +8,7 @@
 // Traceglass's export dialect (Langfuse attributes, ~1 KB chat payloads, 512 spans per line, as a
 // Collector batch); files and the export store are built once under $TRACEGLASS_BENCH_DIR (default
 // /tmp/traceglass-bench) as formats-*.
+#include "benchdata.h"
 #include "demo/demogenerator.h"
 #include "formats/gzip.h"
 #include "formats/otlpexportbuilder.h"
@@ -71,10 +72,11 @@ double processPeakRssMB()
     return peakRssMB(usage);
 }
 
+/// A store and its files, and the marker of a finished dataset.
 void removeStore(const QString &path)
 {
-    for (const char *suffix : { "", "-wal", "-shm", ".fts", ".fts-wal", ".fts-shm", ".complete" })
-        QFile::remove(path + QLatin1String(suffix));
+    bench::removeStoreFiles(path);
+    QFile::remove(path + QStringLiteral(".complete"));
 }
 
 /// OTLP JSON Lines of about `megabytes` MB (built once): demo traces, 512 spans per line.
