@@ -941,8 +941,8 @@ private Q_SLOTS:
     {
         // A WAL file only starts over when a transaction begins with every frame copied back.
         // Under back-to-back commits the background checkpointer never gets there, so the writer
-        // copies the last few frames itself once it is close; otherwise the WAL grows for as long
-        // as the load lasts.
+        // copies the last few frames itself once it is close (and everything once the WAL is
+        // large); otherwise the WAL grows for as long as the load lasts.
         StoreOptions options;
         options.checkpointFrames = 40; // 2.5 MiB
         options.maxRowsPerTransaction = 100; // one commit (about 16 frames) per batch
