@@ -12,15 +12,25 @@ namespace tg {
 
 namespace {
 
-namespace trace = opentelemetry::proto::trace::v1;
 using Request = opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest;
 using AnyValue = OtlpAttributes::AnyValue;
 
-bool isMarked(const trace::ScopeSpans &scopeSpans)
+bool isMarked(const otlpwire::ScopeSpans &scopeSpans)
 {
-    for (const auto &kv : scopeSpans.scope().attributes()) {
+    for (const otlpwire::KeyValue &kv : scopeSpans.scope.attributes) {
         if (kv.key() == otlpexport::kMarker)
             return true;
+    }
+    return false;
+}
+
+bool hasMarkedScopes(const otlpwire::TraceRequest &request)
+{
+    for (const otlpwire::ResourceSpans &resourceSpans : request.resource_spans) {
+        for (const otlpwire::ScopeSpans &scopeSpans : resourceSpans.scope_spans) {
+            if (isMarked(scopeSpans))
+                return true;
+        }
     }
     return false;
 }
@@ -30,7 +40,7 @@ QString text(const OtlpAttributes &a, std::string_view key)
     const AnyValue *value = a.find(key);
     if (!value || value->value_case() != AnyValue::kStringValue)
         return QString();
-    return QString::fromStdString(value->string_value());
+    return otlpwire::toQString(value->string_value());
 }
 
 QByteArray bytes(const OtlpAttributes &a, std::string_view key)
@@ -38,7 +48,7 @@ QByteArray bytes(const OtlpAttributes &a, std::string_view key)
     const AnyValue *value = a.find(key);
     if (!value || value->value_case() != AnyValue::kStringValue)
         return QByteArray();
-    return QByteArray::fromStdString(value->string_value());
+    return otlpwire::toByteArray(value->string_value());
 }
 
 bool flag(const OtlpAttributes &a, std::string_view key)
@@ -88,17 +98,16 @@ public:
     OtlpMappingResult &result;
     QHash<QString, size_t> traceIndex;
 
-    void mapSpan(const trace::Span &span, int r, int s, int i)
+    void mapSpan(const otlpwire::Span &span, int r, int s, int i)
     {
-        const OtlpAttributes a(span.attributes());
+        const OtlpAttributes a(span.attributes);
         QString traceId = text(a, otlpexport::kTraceId);
         if (traceId.isEmpty()) {
-            if (span.trace_id().size() != OtlpSpanIds::kTraceIdBytes
-                || OtlpSpanIds::isAllZero(span.trace_id())) {
+            if (span.trace_id.size() != OtlpSpanIds::kTraceIdBytes || OtlpSpanIds::isAllZero(span.trace_id)) {
                 reject(r, s, i, QStringLiteral("traceId must be 16 bytes, not all zero"));
                 return;
             }
-            traceId = OtlpSpanIds::toHex(span.trace_id());
+            traceId = OtlpSpanIds::toHex(span.trace_id);
         }
         if (flag(a, otlpexport::kCarrier) || flag(a, otlpexport::kTraceOnly)) {
             TraceRecord t;
@@ -137,23 +146,22 @@ public:
         o.traceId = traceId;
         o.id = text(a, otlpexport::kObservationId);
         if (o.id.isEmpty()) {
-            if (span.span_id().size() != OtlpSpanIds::kSpanIdBytes
-                || OtlpSpanIds::isAllZero(span.span_id())) {
+            if (span.span_id.size() != OtlpSpanIds::kSpanIdBytes || OtlpSpanIds::isAllZero(span.span_id)) {
                 reject(r, s, i, QStringLiteral("spanId must be 8 bytes, not all zero"));
                 return;
             }
-            o.id = OtlpSpanIds::toHex(span.span_id());
+            o.id = OtlpSpanIds::toHex(span.span_id);
         }
         o.parentId = text(a, otlpexport::kParentId);
-        if (o.parentId.isEmpty() && !span.parent_span_id().empty()
-            && !OtlpSpanIds::isAllZero(span.parent_span_id()))
-            o.parentId = OtlpSpanIds::toHex(span.parent_span_id());
+        if (o.parentId.isEmpty() && !span.parent_span_id.empty()
+            && !OtlpSpanIds::isAllZero(span.parent_span_id))
+            o.parentId = OtlpSpanIds::toHex(span.parent_span_id);
         o.type
             = observationTypeFromString(text(a, "langfuse.observation.type")).value_or(ObservationType::Span);
-        if (!span.name().empty())
-            o.name = QString::fromStdString(span.name());
-        o.startNs = nanos(span.start_time_unix_nano());
-        o.endNs = nanos(span.end_time_unix_nano());
+        if (!span.name.empty())
+            o.name = otlpwire::toQString(span.name);
+        o.startNs = nanos(span.start_time_unix_nano);
+        o.endNs = nanos(span.end_time_unix_nano);
         const QString completion = text(a, "langfuse.observation.completion_start_time");
         if (!completion.isEmpty())
             o.completionStartNs = parseIsoTimestampNs(completion);
@@ -198,52 +206,41 @@ public:
 
 bool OtlpFileMapper::hasExportScopes(const Request &request)
 {
-    for (const auto &resourceSpans : request.resource_spans()) {
-        for (const auto &scopeSpans : resourceSpans.scope_spans()) {
-            if (isMarked(scopeSpans))
-                return true;
-        }
-    }
-    return false;
+    const std::string bytes = request.SerializeAsString();
+    return hasMarkedScopes(otlpwire::TraceRequest(bytes));
 }
 
 OtlpMappingResult OtlpFileMapper::map(const Request &request)
 {
-    if (!hasExportScopes(request))
-        return mapTraceRequest(request);
+    const std::string bytes = request.SerializeAsString();
+    const otlpwire::TraceRequest wire(bytes);
+    if (!hasMarkedScopes(wire))
+        return OtlpTraceMapper::map(wire);
 
     OtlpMappingResult result;
     DialectReader reader { result, {} };
-    // Scopes of other producers in the same request keep the usual mapping.
-    OtlpTraceMapper::ResourceSpansList foreign;
-    for (int r = 0; r < request.resource_spans_size(); ++r) {
-        const auto &resourceSpans = request.resource_spans(r);
-        trace::ResourceSpans *copy = nullptr;
-        for (int s = 0; s < resourceSpans.scope_spans_size(); ++s) {
-            const auto &scopeSpans = resourceSpans.scope_spans(s);
+    int r = 0;
+    for (const otlpwire::ResourceSpans &resourceSpans : wire.resource_spans) {
+        int s = 0;
+        for (const otlpwire::ScopeSpans &scopeSpans : resourceSpans.scope_spans) {
             if (isMarked(scopeSpans)) {
-                for (int i = 0; i < scopeSpans.spans_size(); ++i)
-                    reader.mapSpan(scopeSpans.spans(i), r, s, i);
-                continue;
+                int i = 0;
+                for (const otlpwire::Span &span : scopeSpans.spans)
+                    reader.mapSpan(span, r, s, i++);
             }
-            if (!copy) {
-                copy = foreign.Add();
-                *copy->mutable_resource() = resourceSpans.resource();
-                copy->set_schema_url(resourceSpans.schema_url());
-            }
-            *copy->add_scope_spans() = scopeSpans;
+            ++s;
         }
+        ++r;
     }
-    if (!foreign.empty()) {
-        OtlpMappingResult other = OtlpTraceMapper::map(foreign);
-        WriteBatch &out = result.batch;
-        std::move(other.batch.traces.begin(), other.batch.traces.end(), std::back_inserter(out.traces));
-        std::move(other.batch.observations.begin(), other.batch.observations.end(),
-            std::back_inserter(out.observations));
-        result.acceptedSpans += other.acceptedSpans;
-        result.rejectedSpans += other.rejectedSpans;
-        result.errors += other.errors;
-    }
+    // Scopes of other producers in the same request keep the usual mapping.
+    OtlpMappingResult other = OtlpTraceMapper::map(wire, isMarked);
+    WriteBatch &out = result.batch;
+    std::move(other.batch.traces.begin(), other.batch.traces.end(), std::back_inserter(out.traces));
+    std::move(other.batch.observations.begin(), other.batch.observations.end(),
+        std::back_inserter(out.observations));
+    result.acceptedSpans += other.acceptedSpans;
+    result.rejectedSpans += other.rejectedSpans;
+    result.errors += other.errors;
     return result;
 }
 

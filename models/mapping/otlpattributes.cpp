@@ -7,20 +7,10 @@
 
 namespace tg {
 
-namespace {
-
-std::string_view view(const std::string &s)
-{
-    return std::string_view(s.data(), s.size());
-}
-
-} // namespace
-
 OtlpAttributes::OtlpAttributes(const KeyValues &keyValues)
 {
-    m_entries.reserve(size_t(keyValues.size()));
-    for (const auto &kv : keyValues)
-        m_entries.push_back(Entry { view(kv.key()), &kv.value() });
+    for (const otlpwire::KeyValue &kv : keyValues)
+        m_entries.push_back(Entry { kv.key(), kv.value() });
     std::stable_sort(
         m_entries.begin(), m_entries.end(), [](const Entry &a, const Entry &b) { return a.key < b.key; });
     // Keep the last of each run of equal keys (stable sort kept their input order).
@@ -55,7 +45,7 @@ const OtlpAttributes::AnyValue *OtlpAttributes::find(std::string_view key) const
         [](const Entry &e, std::string_view k) { return e.key < k; });
     if (it == m_entries.end() || it->key != key)
         return nullptr;
-    return it->value;
+    return &it->value;
 }
 
 const OtlpAttributes::AnyValue *OtlpAttributes::given(std::string_view key) const
@@ -100,7 +90,7 @@ QByteArray OtlpAttributes::toJsonObject() const
         first = false;
         JsonText::appendQuoted(out, entry.key);
         out.append(':');
-        appendJson(out, *entry.value);
+        appendJson(out, entry.value);
     }
     out.append('}');
     return out;
@@ -114,9 +104,9 @@ bool OtlpAttributes::isGiven(const AnyValue &value)
     case AnyValue::kStringValue:
         return !value.string_value().empty();
     case AnyValue::kArrayValue:
-        return value.array_value().values_size() > 0;
+        return !value.array_value().empty();
     case AnyValue::kKvlistValue:
-        return value.kvlist_value().values_size() > 0;
+        return !value.kvlist_value().empty();
     case AnyValue::kBytesValue:
         return !value.bytes_value().empty();
     default:
@@ -127,13 +117,13 @@ bool OtlpAttributes::isGiven(const AnyValue &value)
 QString OtlpAttributes::toText(const AnyValue &value)
 {
     if (value.value_case() == AnyValue::kStringValue)
-        return QString::fromStdString(value.string_value());
+        return QString::fromUtf8(value.string_value());
     return QString::fromUtf8(toJson(value));
 }
 
 std::string_view OtlpAttributes::stringView(const AnyValue &value)
 {
-    return value.value_case() == AnyValue::kStringValue ? view(value.string_value()) : std::string_view();
+    return value.string_value();
 }
 
 QByteArray OtlpAttributes::toJson(const AnyValue &value)
@@ -147,7 +137,7 @@ void OtlpAttributes::appendJson(QByteArray &out, const AnyValue &value, int dept
 {
     switch (value.value_case()) {
     case AnyValue::kStringValue:
-        JsonText::appendQuoted(out, view(value.string_value()));
+        JsonText::appendQuoted(out, value.string_value());
         return;
     case AnyValue::kBoolValue:
         out.append(value.bool_value() ? "true" : "false");
@@ -159,41 +149,46 @@ void OtlpAttributes::appendJson(QByteArray &out, const AnyValue &value, int dept
         out.append(JsonText::number(value.double_value()));
         return;
     case AnyValue::kBytesValue: {
-        const std::string &bytes = value.bytes_value();
+        const std::string_view bytes = value.bytes_value();
         out.append('"');
         out.append(QByteArray::fromRawData(bytes.data(), qsizetype(bytes.size())).toBase64());
         out.append('"');
         return;
     }
-    case AnyValue::kArrayValue:
+    case AnyValue::kArrayValue: {
         if (depth >= kMaxValueDepth) {
             out.append("null");
             return;
         }
         out.append('[');
-        for (int i = 0; i < value.array_value().values_size(); ++i) {
-            if (i > 0)
+        bool first = true;
+        for (const AnyValue &element : value.array_value().values()) {
+            if (!first)
                 out.append(',');
-            appendJson(out, value.array_value().values(i), depth + 1);
+            first = false;
+            appendJson(out, element, depth + 1);
         }
         out.append(']');
         return;
-    case AnyValue::kKvlistValue:
+    }
+    case AnyValue::kKvlistValue: {
         if (depth >= kMaxValueDepth) {
             out.append("null");
             return;
         }
         out.append('{');
-        for (int i = 0; i < value.kvlist_value().values_size(); ++i) {
-            const auto &kv = value.kvlist_value().values(i);
-            if (i > 0)
+        bool first = true;
+        for (const otlpwire::KeyValue &kv : value.kvlist_value().values()) {
+            if (!first)
                 out.append(',');
-            JsonText::appendQuoted(out, view(kv.key()));
+            first = false;
+            JsonText::appendQuoted(out, kv.key());
             out.append(':');
             appendJson(out, kv.value(), depth + 1);
         }
         out.append('}');
         return;
+    }
     case AnyValue::VALUE_NOT_SET:
         break;
     }
@@ -203,7 +198,7 @@ void OtlpAttributes::appendJson(QByteArray &out, const AnyValue &value, int dept
 QByteArray OtlpAttributes::toPayloadJson(const AnyValue &value)
 {
     if (value.value_case() == AnyValue::kStringValue)
-        return JsonText::fromMaybeJson(view(value.string_value()));
+        return JsonText::fromMaybeJson(value.string_value());
     return toJson(value);
 }
 
@@ -212,7 +207,8 @@ QByteArray OtlpAttributes::objectJson(const AnyValue &value)
     if (value.value_case() == AnyValue::kKvlistValue)
         return toJson(value);
     if (value.value_case() == AnyValue::kStringValue) {
-        const QByteArray text = QByteArray::fromStdString(value.string_value());
+        const std::string_view view = value.string_value();
+        const QByteArray text(view.data(), qsizetype(view.size()));
         if (JsonText::objectMembers(text))
             return text;
     }
@@ -227,7 +223,8 @@ std::optional<double> OtlpAttributes::toNumber(const AnyValue &value)
     case AnyValue::kDoubleValue:
         return value.double_value();
     case AnyValue::kStringValue: {
-        const QByteArrayView text = JsonText::trimmed(QByteArrayView(value.string_value()));
+        const std::string_view view = value.string_value();
+        const QByteArrayView text = JsonText::trimmed(QByteArrayView(view.data(), qsizetype(view.size())));
         if (text.isEmpty())
             return std::nullopt;
         const char *begin = text.data();

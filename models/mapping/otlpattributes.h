@@ -1,6 +1,6 @@
 #pragma once
 
-#include "opentelemetry/proto/common/v1/common.pb.h"
+#include "otlpwire.h"
 
 #include <QByteArray>
 #include <QString>
@@ -15,17 +15,17 @@ namespace tg {
 
 /// A read-only view of an OTLP attribute list, sorted by key for lookups and prefix scans.
 /// Duplicate keys keep the last value, as Langfuse's reduce over the list does. The view points
-/// into the protobuf message, which must outlive it.
+/// into the request's bytes, which must outlive it.
 class OtlpAttributes
 {
 public:
-    using AnyValue = opentelemetry::proto::common::v1::AnyValue;
-    using KeyValues = google::protobuf::RepeatedPtrField<opentelemetry::proto::common::v1::KeyValue>;
+    using AnyValue = otlpwire::AnyValue;
+    using KeyValues = otlpwire::KeyValues;
 
     struct Entry
     {
         std::string_view key;
-        const AnyValue *value;
+        AnyValue value;
     };
     using Range = std::pair<const Entry *, const Entry *>;
 

@@ -8,7 +8,7 @@ namespace tg {
 
 namespace {
 
-QString idProblem(const char *field, const std::string &bytes, int expected)
+QString idProblem(const char *field, std::string_view bytes, int expected)
 {
     if (bytes.empty())
         return QStringLiteral("%1 is missing").arg(QLatin1String(field));
@@ -25,18 +25,17 @@ QString idProblem(const char *field, const std::string &bytes, int expected)
 
 } // namespace
 
-QString OtlpSpanIds::problem(const opentelemetry::proto::trace::v1::Span &span)
+QString OtlpSpanIds::problem(const otlpwire::Span &span)
 {
-    QString mark = decodeMark(span);
-    if (!mark.isNull())
-        return mark;
-    QString problem = idProblem("traceId", span.trace_id(), kTraceIdBytes);
+    if (!span.decodeMark.empty())
+        return QString::fromUtf8(span.decodeMark.data(), qsizetype(span.decodeMark.size()));
+    QString problem = idProblem("traceId", span.trace_id, kTraceIdBytes);
     if (problem.isNull())
-        problem = idProblem("spanId", span.span_id(), kSpanIdBytes);
-    if (problem.isNull() && !span.parent_span_id().empty()
-        && int(span.parent_span_id().size()) != kSpanIdBytes)
+        problem = idProblem("spanId", span.span_id, kSpanIdBytes);
+    if (problem.isNull() && !span.parent_span_id.empty()
+        && int(span.parent_span_id.size()) != kSpanIdBytes)
         problem = QStringLiteral("parentSpanId has %1 bytes, expected 8 or none")
-                      .arg(span.parent_span_id().size());
+                      .arg(span.parent_span_id.size());
     return problem;
 }
 
@@ -67,12 +66,12 @@ QString OtlpSpanIds::decodeMark(const opentelemetry::proto::trace::v1::Span &spa
     return QString();
 }
 
-QString OtlpSpanIds::toHex(const std::string &bytes)
+QString OtlpSpanIds::toHex(std::string_view bytes)
 {
     return QString::fromLatin1(QByteArray::fromRawData(bytes.data(), qsizetype(bytes.size())).toHex());
 }
 
-bool OtlpSpanIds::isAllZero(const std::string &bytes)
+bool OtlpSpanIds::isAllZero(std::string_view bytes)
 {
     return std::all_of(bytes.begin(), bytes.end(), [](char c) { return c == 0; });
 }

@@ -1,10 +1,11 @@
 #pragma once
 
 #include "opentelemetry/proto/trace/v1/trace.pb.h"
+#include "otlpwire.h"
 
 #include <QString>
 
-#include <string>
+#include <string_view>
 
 namespace tg {
 
@@ -21,13 +22,13 @@ public:
     /// Why the span's ids are unusable, or a null QString if they are fine: a decode mark, a
     /// missing, all-zero or wrong-length traceId or spanId, or a parentSpanId that is neither
     /// empty nor 8 bytes.
-    static QString problem(const opentelemetry::proto::trace::v1::Span &span);
+    static QString problem(const otlpwire::Span &span);
     /// Marks `span` as undecodable with a reason; its ids are cleared as well.
     static void markUndecodable(opentelemetry::proto::trace::v1::Span &span, const QString &reason);
     static QString decodeMark(const opentelemetry::proto::trace::v1::Span &span);
     /// Lowercase hex of id bytes.
-    static QString toHex(const std::string &bytes);
-    static bool isAllZero(const std::string &bytes);
+    static QString toHex(std::string_view bytes);
+    static bool isAllZero(std::string_view bytes);
 };
 
 } // namespace tg

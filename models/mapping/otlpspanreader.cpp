@@ -120,10 +120,10 @@ bool vercelOperationMatches(
 {
     const std::string_view operationName
         = OtlpAttributes::stringView(attributes.given("operation.name") ? *attributes.given("operation.name")
-                                                                        : AnyValue::default_instance());
+                                                                        : AnyValue());
     const std::string_view operationId
         = OtlpAttributes::stringView(attributes.given("ai.operationId") ? *attributes.given("ai.operationId")
-                                                                        : AnyValue::default_instance());
+                                                                        : AnyValue());
     for (const std::string_view prefix : prefixes) {
         if (!operationName.empty() && startsWith(operationName, prefix))
             return true;
@@ -150,10 +150,10 @@ std::optional<ObservationType> typeFromMapping(
 OtlpSpanReader::OtlpSpanReader(const Span &span, const OtlpScopeContext &scope)
     : m_span(span)
     , m_scope(scope)
-    , m_attributes(span.attributes())
+    , m_attributes(span.attributes)
 {
-    const auto start = nanos(span.start_time_unix_nano());
-    const auto end = nanos(span.end_time_unix_nano());
+    const auto start = nanos(span.start_time_unix_nano);
+    const auto end = nanos(span.end_time_unix_nano);
     if (!start && !end) {
         m_startNs = m_endNs = nowNs();
     } else {
@@ -250,9 +250,9 @@ QString OtlpSpanReader::observationName() const
         const QString prefix = functionId ? OtlpAttributes::toText(*functionId) + u':' : QString();
         return prefix + OtlpAttributes::toText(*operationId);
     }
-    if (m_span.name().empty())
+    if (m_span.name.empty())
         return QString();
-    return QString::fromStdString(m_span.name());
+    return otlpwire::toQString(m_span.name);
 }
 
 QString OtlpSpanReader::model() const
@@ -279,7 +279,7 @@ QByteArray OtlpSpanReader::modelParameters() const
             const std::string_view key = it->key.substr(prefix.size());
             if (key == "model" && prefix == "gen_ai.request.")
                 continue;
-            parameters.set(bytesOf(key), modelParameterFromValue(*it->value));
+            parameters.set(bytesOf(key), modelParameterFromValue(it->value));
         }
     }
     return parameters.isEmpty() ? QByteArray() : parameters.toJson();
@@ -300,7 +300,7 @@ UsageDetails OtlpSpanReader::usage() const
             const std::string_view key = it->key.substr(prefix.size());
             if (prefix == "gen_ai.usage." && key == "cost")
                 continue;
-            if (const auto number = OtlpAttributes::toNumber(*it->value))
+            if (const auto number = OtlpAttributes::toNumber(it->value))
                 usage.set(usageKeyName(key), toCount(*number));
         }
     }
@@ -369,13 +369,14 @@ std::optional<qint64> OtlpSpanReader::completionStartNs() const
     return std::nullopt;
 }
 
-const OtlpSpanReader::Span::Event *OtlpSpanReader::lastExceptionEvent() const
+std::optional<otlpwire::Event> OtlpSpanReader::lastExceptionEvent() const
 {
-    for (int i = m_span.events_size() - 1; i >= 0; --i) {
-        if (m_span.events(i).name() == "exception")
-            return &m_span.events(i);
+    std::optional<otlpwire::Event> last;
+    for (const otlpwire::Event &event : m_span.events) {
+        if (event.name == "exception")
+            last = event;
     }
-    return nullptr;
+    return last;
 }
 
 Level OtlpSpanReader::level() const
@@ -384,7 +385,7 @@ Level OtlpSpanReader::level() const
         if (auto level = levelFromString(OtlpAttributes::toText(*value)))
             return *level;
     }
-    if (m_span.status().code() == opentelemetry::proto::trace::v1::Status::STATUS_CODE_ERROR)
+    if (m_span.status.code == otlpwire::Status::STATUS_CODE_ERROR)
         return Level::Error;
     if (lastExceptionEvent())
         return Level::Error;
@@ -395,9 +396,9 @@ QString OtlpSpanReader::statusMessage() const
 {
     if (const AnyValue *value = m_attributes.given("langfuse.observation.status_message"))
         return OtlpAttributes::toText(*value);
-    if (!m_span.status().message().empty())
-        return QString::fromStdString(m_span.status().message());
-    const Span::Event *exception = lastExceptionEvent();
+    if (!m_span.status.message.empty())
+        return otlpwire::toQString(m_span.status.message);
+    const std::optional<otlpwire::Event> exception = lastExceptionEvent();
     if (!exception)
         return QString();
     // Only when the exception decides the level: an explicit level keeps its own story.
@@ -405,7 +406,7 @@ QString OtlpSpanReader::statusMessage() const
         if (levelFromString(OtlpAttributes::toText(*value)))
             return QString();
     }
-    const OtlpAttributes attributes(exception->attributes());
+    const OtlpAttributes attributes(exception->attributes);
     const QString type = attributes.text({ "exception.type" });
     const QString message = attributes.text({ "exception.message" });
     if (!type.isEmpty() && !message.isEmpty())
@@ -421,7 +422,7 @@ QString OtlpSpanReader::promptName() const
     if (!name.isNull())
         return name;
     if (const AnyValue *value = m_attributes.given("ai.telemetry.metadata.langfusePrompt")) {
-        if (const auto members = JsonText::objectMembers(QByteArray::fromStdString(value->string_value()))) {
+        if (const auto members = JsonText::objectMembers(otlpwire::toByteArray(value->string_value()))) {
             for (const auto &member : *members) {
                 if (member.key == "name") {
                     if (auto text = JsonText::unquote(member.value))
@@ -440,7 +441,7 @@ std::optional<int> OtlpSpanReader::promptVersion() const
         = m_attributes.firstGiven({ "langfuse.observation.prompt.version", "langfuse.prompt.version" })) {
         version = OtlpAttributes::toNumber(*value);
     } else if (const AnyValue *prompt = m_attributes.given("ai.telemetry.metadata.langfusePrompt")) {
-        if (const auto members = JsonText::objectMembers(QByteArray::fromStdString(prompt->string_value()))) {
+        if (const auto members = JsonText::objectMembers(otlpwire::toByteArray(prompt->string_value()))) {
             for (const auto &member : *members) {
                 if (member.key == "version")
                     version = member.value.toByteArray().toDouble();

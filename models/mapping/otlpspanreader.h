@@ -3,8 +3,8 @@
 #include "domain/observationtype.h"
 #include "domain/usage.h"
 #include "jsontext.h"
-#include "opentelemetry/proto/trace/v1/trace.pb.h"
 #include "otlpattributes.h"
+#include "otlpwire.h"
 
 #include <QByteArray>
 #include <QString>
@@ -27,15 +27,15 @@ struct OtlpScopeContext
 
     /// Fills every field from a resource and a scope; `resource` must outlive the context.
     void setResource(const OtlpAttributes &resourceAttributes);
-    void setScope(const opentelemetry::proto::common::v1::InstrumentationScope &scope);
+    void setScope(const otlpwire::InstrumentationScope &scope);
 };
 
 /// Reads the Langfuse fields of one OTel span (langfuse-api.md §6): each accessor applies one row
-/// of the attribute table. The span and the context must outlive the reader.
+/// of the attribute table. The span, the bytes it views and the context must outlive the reader.
 class OtlpSpanReader
 {
 public:
-    using Span = opentelemetry::proto::trace::v1::Span;
+    using Span = otlpwire::Span;
 
     struct Payloads
     {
@@ -101,7 +101,7 @@ private:
     Payloads frameworkPayloads() const;
     Payloads eventPayloads() const;
     QByteArray withSystemInstructions(QByteArray messages) const;
-    const Span::Event *lastExceptionEvent() const;
+    std::optional<otlpwire::Event> lastExceptionEvent() const;
 
     const Span &m_span;
     const OtlpScopeContext &m_scope;

@@ -216,7 +216,7 @@ QByteArray flattenedPayload(const OtlpAttributes &attributes, std::string_view p
         const std::string_view rest = it->key.substr(dotted.size());
         if (useArray && !isDigits(bytesOf(rest.substr(0, rest.find('.')))))
             continue;
-        tree.set(rest, OtlpAttributes::toJson(*it->value));
+        tree.set(rest, OtlpAttributes::toJson(it->value));
     }
     return tree.toJson();
 }
@@ -249,7 +249,7 @@ std::vector<QByteArray> systemMessages(const AnyValue &instructions)
 {
     QByteArray json;
     if (instructions.value_case() == AnyValue::kStringValue) {
-        const QByteArray raw = QByteArray::fromStdString(instructions.string_value());
+        const QByteArray raw = otlpwire::toByteArray(instructions.string_value());
         if (!JsonText::isValid(raw))
             return { systemMessage(raw) };
         json = JsonText::trimmed(raw).toByteArray();
@@ -340,11 +340,11 @@ QByteArray OtlpSpanReader::leftoverAttributesJson() const
         JsonText::appendQuoted(out, entry.key);
         out.append(':');
         // Langfuse keeps these as strings: non-string values are stored as their JSON text.
-        if (entry.value->value_case() == AnyValue::kStringValue) {
-            OtlpAttributes::appendJson(out, *entry.value);
+        if (entry.value.value_case() == AnyValue::kStringValue) {
+            OtlpAttributes::appendJson(out, entry.value);
         } else {
             nonString.clear();
-            OtlpAttributes::appendJson(nonString, *entry.value);
+            OtlpAttributes::appendJson(nonString, entry.value);
             JsonText::appendQuoted(out, std::string_view(nonString.constData(), size_t(nonString.size())));
         }
     }
@@ -390,8 +390,8 @@ OtlpSpanReader::Payloads OtlpSpanReader::eventPayloads() const
 {
     QByteArrayList inputs;
     QByteArrayList outputs;
-    for (const Span::Event &event : m_span.events()) {
-        const std::string &name = event.name();
+    for (const otlpwire::Event &event : m_span.events) {
+        const std::string_view name = event.name;
         const bool isInput = name == "gen_ai.system.message" || name == "gen_ai.user.message"
             || name == "gen_ai.assistant.message" || name == "gen_ai.tool.message";
         if (!isInput && name != "gen_ai.choice")
@@ -399,12 +399,12 @@ OtlpSpanReader::Payloads OtlpSpanReader::eventPayloads() const
         JsonObjectBuilder message;
         if (isInput) {
             // "gen_ai.user.message" -> "user"
-            const std::string role = name.substr(7, name.size() - 7 - 8);
+            const std::string_view role = name.substr(7, name.size() - 7 - 8);
             message.set("role", JsonText::quote(role));
         }
-        const OtlpAttributes attributes(event.attributes());
+        const OtlpAttributes attributes(event.attributes);
         for (const OtlpAttributes::Entry &entry : attributes.entries())
-            message.set(bytesOf(entry.key), OtlpAttributes::toJson(*entry.value));
+            message.set(bytesOf(entry.key), OtlpAttributes::toJson(entry.value));
         (isInput ? inputs : outputs).append(message.toJson());
     }
     Payloads payloads;

@@ -28,22 +28,22 @@ void OtlpScopeContext::setResource(const OtlpAttributes &resourceAttributes)
     resourceTraceMetadata = OtlpSpanReader::metadataFor(resourceAttributes, true);
 }
 
-void OtlpScopeContext::setScope(const opentelemetry::proto::common::v1::InstrumentationScope &scope)
+void OtlpScopeContext::setScope(const otlpwire::InstrumentationScope &scope)
 {
-    scopeName = QString::fromStdString(scope.name());
-    scopeVersion = QString::fromStdString(scope.version());
+    scopeName = otlpwire::toQString(scope.name);
+    scopeVersion = otlpwire::toQString(scope.version);
     isLangfuseSdk = scopeName.startsWith(QLatin1String("langfuse-sdk"));
     JsonObjectBuilder json;
-    json.set("name", JsonText::quote(scope.name()));
-    if (!scope.version().empty())
-        json.set("version", JsonText::quote(scope.version()));
-    json.set("attributes", OtlpAttributes(scope.attributes()).toJsonObject());
+    json.set("name", JsonText::quote(scope.name));
+    if (!scope.version.empty())
+        json.set("version", JsonText::quote(scope.version));
+    json.set("attributes", OtlpAttributes(scope.attributes).toJsonObject());
     scopeJson = json.toJson();
 }
 
 bool OtlpSpanReader::isTraceRoot() const
 {
-    if (m_span.parent_span_id().empty() || OtlpSpanIds::isAllZero(m_span.parent_span_id()))
+    if (m_span.parent_span_id.empty() || OtlpSpanIds::isAllZero(m_span.parent_span_id))
         return true;
     const AnyValue *asRoot = m_attributes.find("langfuse.internal.as_root");
     return asRoot && OtlpAttributes::isTrue(*asRoot);
@@ -106,7 +106,7 @@ JsonObjectBuilder OtlpSpanReader::metadataFor(const OtlpAttributes &attributes, 
         for (auto it = begin; it != end; ++it) {
             if (std::find(std::begin(kSkipped), std::end(kSkipped), it->key) != std::end(kSkipped))
                 continue;
-            metadata.set(bytesOf(it->key.substr(dotted.size())), OtlpAttributes::toJson(*it->value));
+            metadata.set(bytesOf(it->key.substr(dotted.size())), OtlpAttributes::toJson(it->value));
         }
     }
     if (const AnyValue *tools = attributes.given("ai.prompt.tools"))
@@ -242,7 +242,7 @@ QStringList OtlpSpanReader::tags() const
     }
     if (value->value_case() != AnyValue::kStringValue)
         return {};
-    const QByteArray text = QByteArray::fromStdString(value->string_value());
+    const QByteArray text = otlpwire::toByteArray(value->string_value());
     const QByteArrayView trimmed = JsonText::trimmed(text);
     if (trimmed.startsWith('[')) {
         if (const auto elements = JsonText::arrayElements(trimmed)) {

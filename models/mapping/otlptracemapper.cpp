@@ -34,12 +34,12 @@ void mergeTrace(TraceRecord &into, TraceRecord &&from, bool fromRoot)
     }
 }
 
-QString spanLabel(int resource, int scope, int index, const opentelemetry::proto::trace::v1::Span &span)
+QString spanLabel(int resource, int scope, int index, const otlpwire::Span &span)
 {
     QString label
         = QStringLiteral("resourceSpans[%1].scopeSpans[%2].spans[%3]").arg(resource).arg(scope).arg(index);
-    if (!span.name().empty()) {
-        QString name = QString::fromStdString(span.name());
+    if (!span.name.empty()) {
+        QString name = otlpwire::toQString(span.name);
         if (name.size() > 60)
             name = name.left(60) + u'…';
         label += QStringLiteral(" \"%1\"").arg(name);
@@ -52,15 +52,15 @@ class Mapper
 public:
     OtlpMappingResult result;
 
-    void mapSpan(const opentelemetry::proto::trace::v1::Span &span, const OtlpScopeContext &scope)
+    void mapSpan(const otlpwire::Span &span, const OtlpScopeContext &scope)
     {
         const OtlpSpanReader reader(span, scope);
 
         ObservationRecord observation;
-        observation.id = OtlpSpanIds::toHex(span.span_id());
-        observation.traceId = OtlpSpanIds::toHex(span.trace_id());
-        if (!span.parent_span_id().empty() && !OtlpSpanIds::isAllZero(span.parent_span_id()))
-            observation.parentId = OtlpSpanIds::toHex(span.parent_span_id());
+        observation.id = OtlpSpanIds::toHex(span.span_id);
+        observation.traceId = OtlpSpanIds::toHex(span.trace_id);
+        if (!span.parent_span_id.empty() && !OtlpSpanIds::isAllZero(span.parent_span_id))
+            observation.parentId = OtlpSpanIds::toHex(span.parent_span_id);
         const ObservationType type = reader.observationType();
         observation.type = type;
         observation.name = reader.observationName();
@@ -173,38 +173,51 @@ QString OtlpMappingResult::errorMessage() const
     return message;
 }
 
-OtlpMappingResult OtlpTraceMapper::map(
-    const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest &request)
-{
-    return map(request.resource_spans());
-}
-
-OtlpMappingResult OtlpTraceMapper::map(const ResourceSpansList &resourceSpans)
+OtlpMappingResult OtlpTraceMapper::map(const otlpwire::TraceRequest &request, const ScopeFilter &skipScope)
 {
     Mapper mapper;
-    for (int r = 0; r < resourceSpans.size(); ++r) {
-        const auto &resource = resourceSpans.Get(r);
-        const OtlpAttributes resourceAttributes(resource.resource().attributes());
+    int r = 0;
+    for (const otlpwire::ResourceSpans &resource : request.resource_spans) {
+        const OtlpAttributes resourceAttributes(resource.resource.attributes);
         OtlpScopeContext context;
         context.setResource(resourceAttributes);
-        for (int s = 0; s < resource.scope_spans_size(); ++s) {
-            const auto &scope = resource.scope_spans(s);
-            context.setScope(scope.scope());
-            for (int i = 0; i < scope.spans_size(); ++i) {
-                const auto &span = scope.spans(i);
+        int s = 0;
+        for (const otlpwire::ScopeSpans &scope : resource.scope_spans) {
+            if (skipScope && skipScope(scope)) {
+                ++s;
+                continue;
+            }
+            context.setScope(scope.scope);
+            int i = 0;
+            for (const otlpwire::Span &span : scope.spans) {
                 const QString problem = OtlpSpanIds::problem(span);
                 if (problem.isNull())
                     mapper.mapSpan(span, context);
                 else
                     mapper.reject(spanLabel(r, s, i, span), problem);
+                ++i;
             }
+            ++s;
         }
+        ++r;
     }
     return std::move(mapper.result);
 }
 
+OtlpMappingResult OtlpTraceMapper::map(
+    const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest &request)
+{
+    const std::string bytes = request.SerializeAsString();
+    return map(otlpwire::TraceRequest(bytes));
+}
+
 OtlpMappingResult mapTraceRequest(
     const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest &request)
+{
+    return OtlpTraceMapper::map(request);
+}
+
+OtlpMappingResult mapTraceRequest(const otlpwire::TraceRequest &request)
 {
     return OtlpTraceMapper::map(request);
 }

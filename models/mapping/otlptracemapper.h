@@ -2,9 +2,12 @@
 
 #include "domain/records.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
+#include "otlpwire.h"
 
 #include <QString>
 #include <QStringList>
+
+#include <functional>
 
 namespace tg {
 
@@ -33,18 +36,21 @@ class OtlpTraceMapper
 {
 public:
     static constexpr int kMaxErrors = 20;
-    using ResourceSpansList
-        = google::protobuf::RepeatedPtrField<opentelemetry::proto::trace::v1::ResourceSpans>;
+    /// True for scopes the mapping should leave out (another mapper reads them).
+    using ScopeFilter = std::function<bool(const otlpwire::ScopeSpans &)>;
 
+    /// Maps a request (or a TracesData: the same field) straight from its wire bytes, which
+    /// must have passed otlpwire::validateTraceRequest() and outlive the call.
+    static OtlpMappingResult map(const otlpwire::TraceRequest &request, const ScopeFilter &skipScope = {});
+    /// Same for a parsed message, through its serialised bytes.
     static OtlpMappingResult map(
         const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest &request);
-    /// Same for a bare list, e.g. the resourceSpans of a TracesData file.
-    static OtlpMappingResult map(const ResourceSpansList &resourceSpans);
 };
 
 /// Maps an OTLP trace export to Langfuse records; the receiver's and file import's entry point.
 OtlpMappingResult mapTraceRequest(
     const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest &request);
+OtlpMappingResult mapTraceRequest(const otlpwire::TraceRequest &request);
 
 /// Moves the identity fields `from` carries into `into` (given fields win; tags united; public
 /// only turns on): name, user, session, release, version. Shared by the OTLP mappers.

@@ -55,7 +55,7 @@ public:
         // gRPC's own threads may block: answer only once the spans are committed.
         std::promise<IngestOutcome> promise;
         std::future<IngestOutcome> future = promise.get_future();
-        m_pipeline->ingestTraces(*request, QStringLiteral("otlp/grpc"), bytes, received,
+        m_pipeline->ingestTraces(mapTraceRequest(*request), QStringLiteral("otlp/grpc"), bytes, received,
             [&promise](const IngestOutcome &outcome) { promise.set_value(outcome); });
         const IngestOutcome outcome = future.get();
         switch (outcome.kind) {

@@ -320,15 +320,29 @@ void HttpReceiver::handleTraces(HttpRequest request, HttpResponder responder)
         reply(otlpErrorResponse(kind, status, body.error));
         return;
     }
-    OtlpDecodeResult decoded = OtlpDecoder::decodeTraceRequest(body.data, kind);
-    if (!decoded.ok()) {
-        m_pipeline->noteFailure(decoded.error);
-        reply(otlpErrorResponse(kind, 400, decoded.error));
-        return;
+    // Protobuf is mapped straight from the body's bytes; JSON through a decoded message.
+    OtlpMappingResult mapped;
+    if (kind == OtlpContentKind::Protobuf) {
+        const std::string_view bytes(body.data.constData(), size_t(body.data.size()));
+        QString error;
+        if (!otlpwire::validateTraceRequest(bytes, &error)) {
+            m_pipeline->noteFailure(error);
+            reply(otlpErrorResponse(kind, 400, error));
+            return;
+        }
+        mapped = mapTraceRequest(otlpwire::TraceRequest(bytes));
+    } else {
+        const OtlpDecodeResult decoded = OtlpDecoder::decodeTraceRequest(body.data, kind);
+        if (!decoded.ok()) {
+            m_pipeline->noteFailure(decoded.error);
+            reply(otlpErrorResponse(kind, 400, decoded.error));
+            return;
+        }
+        mapped = mapTraceRequest(decoded.request);
     }
     const QString protocol = kind == OtlpContentKind::Protobuf ? QStringLiteral("otlp/http+protobuf")
                                                                : QStringLiteral("otlp/http+json");
-    m_pipeline->ingestTraces(decoded.request, protocol, request.body.size(), received,
+    m_pipeline->ingestTraces(std::move(mapped), protocol, request.body.size(), received,
         [reply, kind](const IngestOutcome &outcome) { reply(otlpTraceOutcomeResponse(kind, outcome)); });
 }
 

@@ -27,10 +27,8 @@ void IngestPipeline::setBatchObserver(std::function<void(const ReceivedBatch &)>
 }
 
 void IngestPipeline::ingestTraces(
-    const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest &request,
-    const QString &protocol, qint64 bytes, Clock::time_point received, Done done)
+    OtlpMappingResult mapped, const QString &protocol, qint64 bytes, Clock::time_point received, Done done)
 {
-    OtlpMappingResult mapped = mapTraceRequest(request);
     const qint64 accepted = mapped.acceptedSpans;
     const qint64 rejected = mapped.rejectedSpans;
     const QString message = mapped.errorMessage();

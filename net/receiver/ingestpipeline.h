@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/records.h"
+#include "mapping/otlptracemapper.h"
 #include "receiver/receiveroptions.h"
 
 #include <QString>
@@ -9,10 +10,6 @@
 #include <chrono>
 #include <functional>
 #include <mutex>
-
-namespace opentelemetry::proto::collector::trace::v1 {
-class ExportTraceServiceRequest;
-}
 
 namespace tg {
 
@@ -49,10 +46,10 @@ public:
     qint64 sourceId() const { return m_sourceId; }
     TraceStore *store() const { return m_store; }
 
-    /// Maps and stores one OTLP export; `done` runs on the writer thread after the commit, or
-    /// at once on the calling thread when the request is refused.
-    void ingestTraces(const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest &request,
-        const QString &protocol, qint64 bytes, Clock::time_point received, Done done);
+    /// Stores one mapped OTLP export; `done` runs on the writer thread after the commit, or at
+    /// once on the calling thread when the request is refused.
+    void ingestTraces(OtlpMappingResult mapped, const QString &protocol, qint64 bytes,
+        Clock::time_point received, Done done);
     /// Stores records that were already mapped (Langfuse ingestion: a create and its updates
     /// count as one observation).
     void ingestBatch(WriteBatch batch, qint64 rejected, const QString &protocol, qint64 bytes,

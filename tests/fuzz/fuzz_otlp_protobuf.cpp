@@ -1,6 +1,7 @@
 // libFuzzer target: OTLP/HTTP protobuf bodies through the decoders and the span mapping.
 #include "fuzzotlpchecks.h"
 #include "mapping/otlpdecoder.h"
+#include "mapping/otlpwire.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -9,6 +10,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const QByteArrayView body(reinterpret_cast<const char *>(data), qsizetype(size));
     const tg::OtlpDecodeResult decoded = tg::decodeTraceRequest(body, tg::OtlpContentKind::Protobuf);
+    // The receiver maps protobuf straight from the body: its validation must agree with
+    // libprotobuf's parser, and the views must see the same spans.
+    const std::string_view bytes(reinterpret_cast<const char *>(data), size);
+    const bool wireOk = tg::otlpwire::validateTraceRequest(bytes, nullptr);
+    fuzzotlp::require(wireOk == decoded.ok(), "wire validation agrees with libprotobuf");
+    if (wireOk) {
+        const tg::OtlpMappingResult fromBody = tg::mapTraceRequest(tg::otlpwire::TraceRequest(bytes));
+        const tg::OtlpMappingResult fromMessage = tg::mapTraceRequest(decoded.request);
+        fuzzotlp::require(fromBody.acceptedSpans == fromMessage.acceptedSpans
+                && fromBody.rejectedSpans == fromMessage.rejectedSpans,
+            "the body and the parsed message map the same spans");
+    }
     if (decoded.ok())
         fuzzotlp::checkMapping(decoded.request);
     else

@@ -495,7 +495,7 @@ private slots:
 
     void attributeValuesAsJson()
     {
-        tg::OtlpAttributes::AnyValue value;
+        AnyValue value;
         auto *kvlist = value.mutable_kvlist_value();
         auto *bytesKv = kvlist->add_values();
         bytesKv->set_key("raw");
@@ -508,7 +508,8 @@ private slots:
         array->add_values()->set_int_value(std::numeric_limits<qint64>::min());
         array->add_values(); // unset
         array->add_values()->set_string_value("quote\" and \n newline");
-        QCOMPARE(tg::OtlpAttributes::toJson(value),
+        const std::string wire = value.SerializeAsString();
+        QCOMPARE(tg::OtlpAttributes::toJson(tg::otlpwire::AnyValue::decode(wire)),
             QByteArray("{\"raw\":\"AP8=\",\"list\":[1.5,null,-9223372036854775808,null,\"quote\\\" and \\n "
                        "newline\"]}"));
     }

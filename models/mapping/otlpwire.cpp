@@ -1,0 +1,579 @@
+#include "otlpwire.h"
+
+#include <cstring>
+
+namespace tg::otlpwire {
+
+namespace {
+
+/// Reads a varint of at most `maxBytes` bytes; libprotobuf allows 5 for tags and sizes, 10 for
+/// values, and ignores the overflow bits of the last byte.
+bool readVarint(const char *&p, const char *end, int maxBytes, uint64_t &value)
+{
+    uint64_t result = 0;
+    for (int i = 0; i < maxBytes; ++i) {
+        if (p >= end)
+            return false;
+        const auto byte = static_cast<uint8_t>(*p++);
+        result |= uint64_t(byte & 0x7f) << (7 * i);
+        if (!(byte & 0x80)) {
+            value = result;
+            return true;
+        }
+    }
+    return false;
+}
+
+/// A tag: a varint of at most 5 bytes, as 32 bits, field number not 0.
+bool readTag(const char *&p, const char *end, uint32_t &number, uint8_t &wireType)
+{
+    uint64_t tag = 0;
+    if (!readVarint(p, end, 5, tag))
+        return false;
+    number = uint32_t(tag) >> 3;
+    wireType = uint8_t(tag & 7);
+    return number != 0;
+}
+
+/// A length prefix: at most 5 bytes, below 2^31, and within the bytes left.
+bool readLength(const char *&p, const char *end, std::string_view &bytes)
+{
+    uint64_t size = 0;
+    if (!readVarint(p, end, 5, size) || size > uint64_t(end - p) || size >= (uint64_t(1) << 31))
+        return false;
+    bytes = std::string_view(p, size_t(size));
+    p += size;
+    return true;
+}
+
+bool skipFixed(const char *&p, const char *end, size_t size, uint64_t &value)
+{
+    if (size_t(end - p) < size)
+        return false;
+    value = 0;
+    std::memcpy(&value, p, size); // little-endian on every platform the app builds for
+    p += size;
+    return true;
+}
+
+/// Skips the rest of a group up to its end tag (number `number`); false on malformed bytes or
+/// groups nested past the parse limit.
+bool skipGroup(const char *&p, const char *end, uint32_t number, int depth)
+{
+    if (depth > kMaxMessageDepth)
+        return false;
+    for (;;) {
+        uint32_t inner = 0;
+        uint8_t wireType = 0;
+        if (!readTag(p, end, inner, wireType))
+            return false;
+        uint64_t value = 0;
+        std::string_view bytes;
+        switch (wireType) {
+        case 0:
+            if (!readVarint(p, end, 10, value))
+                return false;
+            break;
+        case 1:
+            if (!skipFixed(p, end, 8, value))
+                return false;
+            break;
+        case 2:
+            if (!readLength(p, end, bytes))
+                return false;
+            break;
+        case 3:
+            if (!skipGroup(p, end, inner, depth + 1))
+                return false;
+            break;
+        case 4:
+            return inner == number;
+        case 5:
+            if (!skipFixed(p, end, 4, value))
+                return false;
+            break;
+        default:
+            return false;
+        }
+    }
+}
+
+} // namespace
+
+bool FieldReader::next(Field &field)
+{
+    while (m_ok && m_p < m_end) {
+        if (!readTag(m_p, m_end, field.number, field.wireType)) {
+            m_ok = false;
+            return false;
+        }
+        switch (field.wireType) {
+        case 0:
+            m_ok = readVarint(m_p, m_end, 10, field.number64);
+            return m_ok;
+        case 1:
+            m_ok = skipFixed(m_p, m_end, 8, field.number64);
+            return m_ok;
+        case 2:
+            m_ok = readLength(m_p, m_end, field.bytes);
+            return m_ok;
+        case 3:
+            m_ok = skipGroup(m_p, m_end, field.number, 1);
+            continue;
+        case 5:
+            m_ok = skipFixed(m_p, m_end, 4, field.number64);
+            return m_ok;
+        default:
+            m_ok = false;
+            return false;
+        }
+    }
+    return false;
+}
+
+double AnyValue::double_value() const
+{
+    if (m_case != kDoubleValue)
+        return 0;
+    double value = 0;
+    std::memcpy(&value, &m_scalar, sizeof value);
+    return value;
+}
+
+AnyValue AnyValue::decode(std::string_view bytes)
+{
+    AnyValue value;
+    FieldReader reader(bytes);
+    Field field;
+    while (reader.next(field)) {
+        switch (field.number) {
+        case kStringValue:
+        case kArrayValue:
+        case kKvlistValue:
+        case kBytesValue:
+            if (field.wireType == 2) {
+                value.m_case = ValueCase(field.number);
+                value.m_bytes = field.bytes;
+            }
+            break;
+        case kBoolValue:
+        case kIntValue:
+            if (field.wireType == 0) {
+                value.m_case = ValueCase(field.number);
+                value.m_scalar = field.number64;
+            }
+            break;
+        case kDoubleValue:
+            if (field.wireType == 1) {
+                value.m_case = kDoubleValue;
+                value.m_scalar = field.number64;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    return value;
+}
+
+KeyValue KeyValue::decode(std::string_view bytes)
+{
+    KeyValue kv;
+    FieldReader reader(bytes);
+    Field field;
+    while (reader.next(field)) {
+        if (field.wireType != 2)
+            continue;
+        if (field.number == 1) {
+            kv.m_key = field.bytes;
+        } else if (field.number == 2) {
+            const AnyValue value = AnyValue::decode(field.bytes);
+            // A second `value` merges into the first: only a set member replaces it.
+            if (value.value_case() != AnyValue::VALUE_NOT_SET
+                || kv.m_value.value_case() == AnyValue::VALUE_NOT_SET)
+                kv.m_value = value;
+        }
+    }
+    return kv;
+}
+
+InstrumentationScope InstrumentationScope::decodeInto(InstrumentationScope scope, std::string_view bytes)
+{
+    FieldReader reader(bytes);
+    Field field;
+    while (reader.next(field)) {
+        if (field.wireType != 2)
+            continue;
+        if (field.number == 1)
+            scope.name = field.bytes;
+        else if (field.number == 2)
+            scope.version = field.bytes;
+    }
+    scope.attributes = KeyValues(bytes, 3);
+    return scope;
+}
+
+Event Event::decode(std::string_view bytes)
+{
+    Event event;
+    FieldReader reader(bytes);
+    Field field;
+    while (reader.next(field)) {
+        if (field.number == 1 && field.wireType == 1)
+            event.time_unix_nano = field.number64;
+        else if (field.number == 2 && field.wireType == 2)
+            event.name = field.bytes;
+    }
+    event.attributes = KeyValues(bytes, 3);
+    return event;
+}
+
+namespace {
+
+void decodeStatusInto(Status &status, std::string_view bytes)
+{
+    FieldReader reader(bytes);
+    Field field;
+    while (reader.next(field)) {
+        if (field.number == 2 && field.wireType == 2)
+            status.message = field.bytes;
+        else if (field.number == 3 && field.wireType == 0)
+            status.code = int32_t(field.number64);
+    }
+}
+
+/// Unknown-field number of OtlpSpanIds' decode mark.
+constexpr uint32_t kDecodeMarkField = 1000001;
+
+} // namespace
+
+Span Span::decode(std::string_view bytes)
+{
+    Span span;
+    FieldReader reader(bytes);
+    Field field;
+    while (reader.next(field)) {
+        if (field.wireType == 2) {
+            switch (field.number) {
+            case 1:
+                span.trace_id = field.bytes;
+                break;
+            case 2:
+                span.span_id = field.bytes;
+                break;
+            case 4:
+                span.parent_span_id = field.bytes;
+                break;
+            case 5:
+                span.name = field.bytes;
+                break;
+            case 15:
+                decodeStatusInto(span.status, field.bytes);
+                break;
+            case kDecodeMarkField:
+                span.decodeMark = field.bytes;
+                break;
+            default:
+                break;
+            }
+        } else if (field.wireType == 0 && field.number == 6) {
+            span.kind = int32_t(field.number64);
+        } else if (field.wireType == 1 && field.number == 7) {
+            span.start_time_unix_nano = field.number64;
+        } else if (field.wireType == 1 && field.number == 8) {
+            span.end_time_unix_nano = field.number64;
+        }
+    }
+    span.attributes = KeyValues(bytes, 9);
+    span.events = Repeated<Event>(bytes, 11);
+    return span;
+}
+
+ScopeSpans ScopeSpans::decode(std::string_view bytes)
+{
+    ScopeSpans scopeSpans;
+    FieldReader reader(bytes);
+    Field field;
+    while (reader.next(field)) {
+        if (field.number == 1 && field.wireType == 2)
+            scopeSpans.scope = InstrumentationScope::decodeInto(scopeSpans.scope, field.bytes);
+    }
+    scopeSpans.spans = Repeated<Span>(bytes, 2);
+    return scopeSpans;
+}
+
+ResourceSpans ResourceSpans::decode(std::string_view bytes)
+{
+    ResourceSpans resourceSpans;
+    FieldReader reader(bytes);
+    Field field;
+    while (reader.next(field)) {
+        if (field.number == 1 && field.wireType == 2)
+            resourceSpans.resource.attributes = KeyValues(field.bytes, 1);
+    }
+    resourceSpans.scope_spans = Repeated<ScopeSpans>(bytes, 2);
+    return resourceSpans;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+namespace {
+
+enum class Kind : uint8_t {
+    None, ///< unknown: fields are only checked for structure
+    Request,
+    ResourceSpans,
+    Resource,
+    ScopeSpans,
+    Scope,
+    Span,
+    Event,
+    Link,
+    Status,
+    KeyValue,
+    AnyValue,
+    ArrayValue,
+    KeyValueList,
+};
+
+/// What a length-delimited field of a known message holds: a message of kind `message`, a
+/// string (named for errors), or anything (bytes, unknown fields).
+struct FieldRule
+{
+    Kind message = Kind::None;
+    const char *stringName = nullptr;
+};
+
+FieldRule ruleFor(Kind kind, uint32_t number)
+{
+    switch (kind) {
+    case Kind::Request:
+        if (number == 1)
+            return { Kind::ResourceSpans };
+        break;
+    case Kind::ResourceSpans:
+        if (number == 1)
+            return { Kind::Resource };
+        if (number == 2)
+            return { Kind::ScopeSpans };
+        if (number == 3)
+            return { Kind::None, "opentelemetry.proto.trace.v1.ResourceSpans.schema_url" };
+        break;
+    case Kind::Resource:
+        if (number == 1)
+            return { Kind::KeyValue };
+        break;
+    case Kind::ScopeSpans:
+        if (number == 1)
+            return { Kind::Scope };
+        if (number == 2)
+            return { Kind::Span };
+        if (number == 3)
+            return { Kind::None, "opentelemetry.proto.trace.v1.ScopeSpans.schema_url" };
+        break;
+    case Kind::Scope:
+        if (number == 1)
+            return { Kind::None, "opentelemetry.proto.common.v1.InstrumentationScope.name" };
+        if (number == 2)
+            return { Kind::None, "opentelemetry.proto.common.v1.InstrumentationScope.version" };
+        if (number == 3)
+            return { Kind::KeyValue };
+        break;
+    case Kind::Span:
+        if (number == 3)
+            return { Kind::None, "opentelemetry.proto.trace.v1.Span.trace_state" };
+        if (number == 5)
+            return { Kind::None, "opentelemetry.proto.trace.v1.Span.name" };
+        if (number == 9)
+            return { Kind::KeyValue };
+        if (number == 11)
+            return { Kind::Event };
+        if (number == 13)
+            return { Kind::Link };
+        if (number == 15)
+            return { Kind::Status };
+        break;
+    case Kind::Event:
+        if (number == 2)
+            return { Kind::None, "opentelemetry.proto.trace.v1.Span.Event.name" };
+        if (number == 3)
+            return { Kind::KeyValue };
+        break;
+    case Kind::Link:
+        if (number == 3)
+            return { Kind::None, "opentelemetry.proto.trace.v1.Span.Link.trace_state" };
+        if (number == 4)
+            return { Kind::KeyValue };
+        break;
+    case Kind::Status:
+        if (number == 2)
+            return { Kind::None, "opentelemetry.proto.trace.v1.Status.message" };
+        break;
+    case Kind::KeyValue:
+        if (number == 1)
+            return { Kind::None, "opentelemetry.proto.common.v1.KeyValue.key" };
+        if (number == 2)
+            return { Kind::AnyValue };
+        break;
+    case Kind::AnyValue:
+        if (number == 1)
+            return { Kind::None, "opentelemetry.proto.common.v1.AnyValue.string_value" };
+        if (number == 5)
+            return { Kind::ArrayValue };
+        if (number == 6)
+            return { Kind::KeyValueList };
+        break;
+    case Kind::ArrayValue:
+        if (number == 1)
+            return { Kind::AnyValue };
+        break;
+    case Kind::KeyValueList:
+        if (number == 1)
+            return { Kind::KeyValue };
+        break;
+    case Kind::None:
+        break;
+    }
+    return {};
+}
+
+class Validator
+{
+public:
+    QString problem;
+
+    /// The fields of one message of `kind` up to `end`, or up to the end tag of group
+    /// `groupNumber` when that is not 0.
+    bool fields(const char *&p, const char *end, Kind kind, int depth, uint32_t groupNumber)
+    {
+        while (p < end) {
+            uint32_t number = 0;
+            uint8_t wireType = 0;
+            if (!readTag(p, end, number, wireType))
+                return false;
+            uint64_t value = 0;
+            switch (wireType) {
+            case 0:
+                if (!readVarint(p, end, 10, value))
+                    return false;
+                break;
+            case 1:
+                if (!skipFixed(p, end, 8, value))
+                    return false;
+                break;
+            case 5:
+                if (!skipFixed(p, end, 4, value))
+                    return false;
+                break;
+            case 2: {
+                std::string_view bytes;
+                if (!readLength(p, end, bytes))
+                    return false;
+                const FieldRule rule = ruleFor(kind, number);
+                if (rule.stringName && !isValidUtf8(bytes)) {
+                    problem = QStringLiteral("string field '%1' contains invalid UTF-8")
+                                  .arg(QLatin1StringView(rule.stringName));
+                    return false;
+                }
+                if (rule.message != Kind::None) {
+                    if (!enter(depth))
+                        return false;
+                    const char *inner = bytes.data();
+                    if (!fields(inner, bytes.data() + bytes.size(), rule.message, depth + 1, 0))
+                        return false;
+                }
+                break;
+            }
+            case 3:
+                if (!enter(depth) || !fields(p, end, Kind::None, depth + 1, number))
+                    return false;
+                break;
+            case 4:
+                return groupNumber != 0 && number == groupNumber;
+            default:
+                return false;
+            }
+        }
+        return groupNumber == 0; // a group must end with its end tag
+    }
+
+private:
+    bool enter(int depth)
+    {
+        if (depth + 1 <= kMaxMessageDepth)
+            return true;
+        problem = QStringLiteral("messages nested deeper than %1 levels").arg(kMaxMessageDepth);
+        return false;
+    }
+};
+
+} // namespace
+
+bool validateTraceRequest(std::string_view bytes, QString *error)
+{
+    Validator validator;
+    const char *p = bytes.data();
+    if (validator.fields(p, bytes.data() + bytes.size(), Kind::Request, 0, 0))
+        return true;
+    if (error) {
+        *error = QStringLiteral("invalid OTLP protobuf ExportTraceServiceRequest (%1 bytes): %2")
+                     .arg(bytes.size())
+                     .arg(validator.problem.isEmpty() ? QStringLiteral("truncated or malformed message")
+                                                      : validator.problem);
+    }
+    return false;
+}
+
+bool isValidUtf8(std::string_view text)
+{
+    const auto *p = reinterpret_cast<const unsigned char *>(text.data());
+    const auto *end = p + text.size();
+    while (p < end) {
+        // ASCII runs, eight bytes at a time.
+        while (end - p >= 8) {
+            uint64_t chunk = 0;
+            std::memcpy(&chunk, p, 8);
+            if (chunk & 0x8080808080808080ull)
+                break;
+            p += 8;
+        }
+        if (p >= end)
+            break;
+        const unsigned char c = *p;
+        if (c < 0x80) {
+            ++p;
+            continue;
+        }
+        int length = 0;
+        unsigned char low = 0x80;
+        unsigned char high = 0xbf;
+        if (c >= 0xc2 && c <= 0xdf) {
+            length = 2;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            length = 3;
+            if (c == 0xe0)
+                low = 0xa0; // no overlong forms
+            else if (c == 0xed)
+                high = 0x9f; // no surrogates
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            length = 4;
+            if (c == 0xf0)
+                low = 0x90;
+            else if (c == 0xf4)
+                high = 0x8f; // nothing past U+10FFFF
+        } else {
+            return false;
+        }
+        if (end - p < length || p[1] < low || p[1] > high)
+            return false;
+        for (int i = 2; i < length; ++i) {
+            if (p[i] < 0x80 || p[i] > 0xbf)
+                return false;
+        }
+        p += length;
+    }
+    return true;
+}
+
+} // namespace tg::otlpwire
