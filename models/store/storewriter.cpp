@@ -191,8 +191,8 @@ void StoreWriter::run()
             }
         };
         take();
-        // A small group waits a moment for company: one commit for many small requests.
-        if (rows < 4096 && m_options.groupCommitWaitMs > 0 && !m_stopping) {
+        // A tiny group waits a moment for company: one commit for many tiny requests.
+        if (rows < m_options.groupCommitMinRows && m_options.groupCommitWaitMs > 0 && !m_stopping) {
             m_wake.wait_for(lock, std::chrono::milliseconds(m_options.groupCommitWaitMs),
                 [this] { return m_stopping || !m_queue.empty(); });
             take();

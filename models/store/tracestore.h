@@ -32,7 +32,11 @@ struct StoreOptions
     bool fullTextIndex = true; ///< maintain the FTS5 index in the background
     size_t maxPendingRows = 400'000; ///< queued, uncommitted rows beyond which submit() refuses
     size_t maxRowsPerTransaction = 64'000;
-    int groupCommitWaitMs = 2; ///< wait this long for more work before a small commit
+    /// A group of fewer rows than groupCommitMinRows waits up to groupCommitWaitMs for more work
+    /// before it commits: one commit for many tiny requests. Larger groups commit at once; their
+    /// clients wait for the commit, and waiting only delays them (and those queued behind).
+    int groupCommitWaitMs = 2;
+    size_t groupCommitMinRows = 256;
     int cacheSizeMiB = 256; ///< page cache of the writer connection
     /// WAL frames (64 KiB pages) after which the background checkpointer copies the WAL back into
     /// the database. The writer checkpoints itself once the WAL holds eight times as many frames,
