@@ -4,24 +4,27 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 namespace tg {
 
 OtlpAttributes::OtlpAttributes(const KeyValues &keyValues)
 {
+    m_entries.reserve(32); // LLM spans carry a few dozen attributes at most, as a rule
+    quint32 order = 0;
     for (const otlpwire::KeyValue &kv : keyValues)
-        m_entries.push_back(Entry { kv.key(), kv.value() });
-    std::stable_sort(
-        m_entries.begin(), m_entries.end(), [](const Entry &a, const Entry &b) { return a.key < b.key; });
-    // Keep the last of each run of equal keys (stable sort kept their input order).
-    std::vector<Entry> unique;
-    unique.reserve(m_entries.size());
+        m_entries.push_back(Entry { kv.key(), kv.value(), order++ });
+    std::sort(m_entries.begin(), m_entries.end(), [](const Entry &a, const Entry &b) {
+        return a.key < b.key || (a.key == b.key && a.order < b.order);
+    });
+    // Keep the last of each run of equal keys.
+    size_t kept = 0;
     for (size_t i = 0; i < m_entries.size(); ++i) {
         if (i + 1 < m_entries.size() && m_entries[i + 1].key == m_entries[i].key)
             continue;
-        unique.push_back(m_entries[i]);
+        m_entries[kept++] = m_entries[i];
     }
-    m_entries = std::move(unique);
+    m_entries.resize(kept);
     for (const Entry &entry : m_entries) {
         const unsigned slot = keySlot(entry.key);
         m_filter[slot >> 6] |= quint64(1) << (slot & 63);
@@ -71,6 +74,16 @@ OtlpAttributes::Range OtlpAttributes::withPrefix(std::string_view prefix) const
     while (end != m_entries.end() && end->key.substr(0, prefix.size()) == prefix)
         ++end;
     return { m_entries.data() + (begin - m_entries.begin()), m_entries.data() + (end - m_entries.begin()) };
+}
+
+OtlpAttributes::Range OtlpAttributes::withDottedPrefix(std::string_view prefix) const
+{
+    char buffer[128];
+    if (prefix.size() + 1 > sizeof buffer)
+        return withPrefix(std::string(prefix) + '.');
+    std::memcpy(buffer, prefix.data(), prefix.size());
+    buffer[prefix.size()] = '.';
+    return withPrefix(std::string_view(buffer, prefix.size() + 1));
 }
 
 QString OtlpAttributes::text(std::initializer_list<std::string_view> keys) const
@@ -142,9 +155,12 @@ void OtlpAttributes::appendJson(QByteArray &out, const AnyValue &value, int dept
     case AnyValue::kBoolValue:
         out.append(value.bool_value() ? "true" : "false");
         return;
-    case AnyValue::kIntValue:
-        out.append(QByteArray::number(qint64(value.int_value())));
+    case AnyValue::kIntValue: {
+        char digits[24];
+        const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value.int_value());
+        out.append(digits, qsizetype(end - digits));
         return;
+    }
     case AnyValue::kDoubleValue:
         out.append(JsonText::number(value.double_value()));
         return;

@@ -26,6 +26,7 @@ public:
     {
         std::string_view key;
         AnyValue value;
+        quint32 order = 0; ///< position in the span's list (equal keys keep the last)
     };
     using Range = std::pair<const Entry *, const Entry *>;
 
@@ -42,6 +43,9 @@ public:
     const AnyValue *firstGiven(std::initializer_list<std::string_view> keys) const;
     /// All entries whose key starts with `prefix`, in key order.
     Range withPrefix(std::string_view prefix) const;
+    /// All entries whose key starts with `prefix` and a dot ("gen_ai.prompt." for
+    /// "gen_ai.prompt"), without building that string.
+    Range withDottedPrefix(std::string_view prefix) const;
     const std::vector<Entry> &entries() const { return m_entries; }
     bool isEmpty() const { return m_entries.empty(); }
 

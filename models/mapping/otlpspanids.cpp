@@ -32,10 +32,9 @@ QString OtlpSpanIds::problem(const otlpwire::Span &span)
     QString problem = idProblem("traceId", span.trace_id, kTraceIdBytes);
     if (problem.isNull())
         problem = idProblem("spanId", span.span_id, kSpanIdBytes);
-    if (problem.isNull() && !span.parent_span_id.empty()
-        && int(span.parent_span_id.size()) != kSpanIdBytes)
-        problem = QStringLiteral("parentSpanId has %1 bytes, expected 8 or none")
-                      .arg(span.parent_span_id.size());
+    if (problem.isNull() && !span.parent_span_id.empty() && int(span.parent_span_id.size()) != kSpanIdBytes)
+        problem
+            = QStringLiteral("parentSpanId has %1 bytes, expected 8 or none").arg(span.parent_span_id.size());
     return problem;
 }
 
@@ -68,7 +67,15 @@ QString OtlpSpanIds::decodeMark(const opentelemetry::proto::trace::v1::Span &spa
 
 QString OtlpSpanIds::toHex(std::string_view bytes)
 {
-    return QString::fromLatin1(QByteArray::fromRawData(bytes.data(), qsizetype(bytes.size())).toHex());
+    static constexpr char16_t kDigits[] = u"0123456789abcdef";
+    QString hex(qsizetype(bytes.size() * 2), Qt::Uninitialized);
+    char16_t *out = reinterpret_cast<char16_t *>(hex.data());
+    for (const char c : bytes) {
+        const auto byte = static_cast<unsigned char>(c);
+        *out++ = kDigits[byte >> 4];
+        *out++ = kDigits[byte & 15];
+    }
+    return hex;
 }
 
 bool OtlpSpanIds::isAllZero(std::string_view bytes)

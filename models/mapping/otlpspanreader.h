@@ -21,6 +21,8 @@ struct OtlpScopeContext
     QByteArray resourceAttributesJson; ///< the resource attributes as one JSON object
     JsonObjectBuilder resourceTraceMetadata; ///< langfuse.trace.metadata[.*] set on the resource
     QByteArray scopeJson; ///< {name, version, attributes}
+    int resourceEnvironmentKey = -1; ///< which environment key the resource gives first, if any
+    QString resourceEnvironment; ///< that key's normalised value
     QString scopeName;
     QString scopeVersion;
     bool isLangfuseSdk = false; ///< scope name starts with "langfuse-sdk"

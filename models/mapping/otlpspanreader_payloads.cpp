@@ -201,19 +201,19 @@ QByteArray flattenedPayload(const OtlpAttributes &attributes, std::string_view p
 {
     if (const AnyValue *exact = attributes.given(prefix))
         return OtlpAttributes::toPayloadJson(*exact);
-    const std::string dotted = std::string(prefix) + '.';
-    const auto [begin, end] = attributes.withPrefix(dotted);
+    const auto [begin, end] = attributes.withDottedPrefix(prefix);
     if (begin == end)
         return QByteArray();
+    const size_t dotted = prefix.size() + 1;
     bool useArray = false;
     for (auto it = begin; it != end && !useArray; ++it) {
-        const std::string_view rest = it->key.substr(dotted.size());
+        const std::string_view rest = it->key.substr(dotted);
         const size_t dot = rest.find('.');
         useArray = dot != std::string_view::npos && isDigits(bytesOf(rest.substr(0, dot)));
     }
     FlatTree tree;
     for (auto it = begin; it != end; ++it) {
-        const std::string_view rest = it->key.substr(dotted.size());
+        const std::string_view rest = it->key.substr(dotted);
         if (useArray && !isDigits(bytesOf(rest.substr(0, rest.find('.')))))
             continue;
         tree.set(rest, OtlpAttributes::toJson(it->value));

@@ -19,11 +19,24 @@ QByteArrayView bytesOf(std::string_view text)
     return QByteArrayView(text.data(), qsizetype(text.size()));
 }
 
+/// Where an environment is named, in order of precedence (a span's key before the resource's).
+constexpr std::string_view kEnvironmentKeys[]
+    = { "langfuse.environment", "deployment.environment.name", "deployment.environment" };
+
 } // namespace
 
 void OtlpScopeContext::setResource(const OtlpAttributes &resourceAttributes)
 {
     resource = &resourceAttributes;
+    resourceEnvironmentKey = -1;
+    resourceEnvironment.clear();
+    for (int i = 0; i < int(std::size(kEnvironmentKeys)); ++i) {
+        if (const AnyValue *value = resourceAttributes.given(kEnvironmentKeys[i])) {
+            resourceEnvironmentKey = i;
+            resourceEnvironment = OtlpSpanReader::normaliseEnvironment(OtlpAttributes::toText(*value));
+            break;
+        }
+    }
     resourceAttributesJson = resourceAttributes.toJsonObject();
     resourceTraceMetadata = OtlpSpanReader::metadataFor(resourceAttributes, true);
 }
@@ -101,12 +114,11 @@ JsonObjectBuilder OtlpSpanReader::metadataFor(const OtlpAttributes &attributes, 
     };
     for (const std::string_view keyPrefix :
         { prefix, std::string_view("langfuse.metadata"), std::string_view("ai.telemetry.metadata") }) {
-        const std::string dotted = std::string(keyPrefix) + '.';
-        const auto [begin, end] = attributes.withPrefix(dotted);
+        const auto [begin, end] = attributes.withDottedPrefix(keyPrefix);
         for (auto it = begin; it != end; ++it) {
             if (std::find(std::begin(kSkipped), std::end(kSkipped), it->key) != std::end(kSkipped))
                 continue;
-            metadata.set(bytesOf(it->key.substr(dotted.size())), OtlpAttributes::toJson(it->value));
+            metadata.set(bytesOf(it->key.substr(keyPrefix.size() + 1)), OtlpAttributes::toJson(it->value));
         }
     }
     if (const AnyValue *tools = attributes.given("ai.prompt.tools"))
@@ -176,14 +188,12 @@ QString OtlpSpanReader::normaliseEnvironment(const QString &raw)
 
 QString OtlpSpanReader::environment(bool explicitOnly) const
 {
-    for (const std::string_view key :
-        { "langfuse.environment", "deployment.environment.name", "deployment.environment" }) {
-        if (const AnyValue *value = m_attributes.given(key))
+    // The resource's answer is worked out once per resource (OtlpScopeContext::setResource).
+    for (int i = 0; i < int(std::size(kEnvironmentKeys)); ++i) {
+        if (const AnyValue *value = m_attributes.given(kEnvironmentKeys[i]))
             return normaliseEnvironment(OtlpAttributes::toText(*value));
-        if (m_scope.resource) {
-            if (const AnyValue *value = m_scope.resource->given(key))
-                return normaliseEnvironment(OtlpAttributes::toText(*value));
-        }
+        if (i == m_scope.resourceEnvironmentKey)
+            return m_scope.resourceEnvironment;
     }
     return explicitOnly ? QString() : QStringLiteral("default");
 }
