@@ -1,6 +1,7 @@
 #include "flatjson.h"
 
 #include "flatjson_p.h"
+#include "utf8.h"
 
 #include <algorithm>
 #include <array>
@@ -45,32 +46,6 @@ inline int hexValue(unsigned char c)
     if (c >= 'A' && c <= 'F')
         return c - 'A' + 10;
     return -1;
-}
-
-/// Length of the valid UTF-8 sequence starting at p (p[0] >= 0x80), 0 when invalid.
-/// Follows Unicode table 3-7: no overlongs, no surrogates, nothing above U+10FFFF.
-inline size_t utf8SequenceLength(const unsigned char *p, const unsigned char *end)
-{
-    const unsigned char c = p[0];
-    const size_t avail = static_cast<size_t>(end - p);
-    auto cont = [](unsigned char b) { return b >= 0x80 && b <= 0xBF; };
-    if (c >= 0xC2 && c <= 0xDF)
-        return avail >= 2 && cont(p[1]) ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (avail < 3)
-            return 0;
-        const unsigned char lo = c == 0xE0 ? 0xA0 : 0x80;
-        const unsigned char hi = c == 0xED ? 0x9F : 0xBF;
-        return (p[1] >= lo && p[1] <= hi && cont(p[2])) ? 3 : 0;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (avail < 4)
-            return 0;
-        const unsigned char lo = c == 0xF0 ? 0x90 : 0x80;
-        const unsigned char hi = c == 0xF4 ? 0x8F : 0xBF;
-        return (p[1] >= lo && p[1] <= hi && cont(p[2]) && cont(p[3])) ? 4 : 0;
-    }
-    return 0;
 }
 
 char *writeUtf8(char *w, char32_t cp)
@@ -331,7 +306,7 @@ bool FlatJson::run(int maxDepth, bool checkUtf8)
                 return fail("control character in string", p);
             // Non-ASCII (only reached when checking UTF-8): validate a run of sequences.
             do {
-                const size_t len = utf8SequenceLength(data + p, dataEnd);
+                const auto len = static_cast<size_t>(utf8SequenceLength(data + p, dataEnd));
                 if (len == 0) {
                     m_badUtf8 = true;
                     return fail("invalid UTF-8", p);

@@ -1,5 +1,7 @@
 #include "jsontext.h"
 
+#include "utf8.h"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -24,37 +26,6 @@ int hexDigit(char c)
     if (c >= 'A' && c <= 'F')
         return c - 'A' + 10;
     return -1;
-}
-
-// Length of the valid UTF-8 sequence starting at p (1-4), or 0 if it is invalid: overlong
-// forms, surrogates and code points past U+10FFFF are refused, as RFC 3629 requires.
-int utf8SequenceLength(const unsigned char *p, const unsigned char *end)
-{
-    const unsigned char c = p[0];
-    if (c < 0x80)
-        return 1;
-    auto continuation = [&](int i) { return p + i < end && (p[i] & 0xC0) == 0x80; };
-    if (c >= 0xC2 && c <= 0xDF)
-        return continuation(1) ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (!continuation(1) || !continuation(2))
-            return 0;
-        if (c == 0xE0 && p[1] < 0xA0)
-            return 0; // overlong
-        if (c == 0xED && p[1] >= 0xA0)
-            return 0; // UTF-16 surrogate
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (!continuation(1) || !continuation(2) || !continuation(3))
-            return 0;
-        if (c == 0xF0 && p[1] < 0x90)
-            return 0; // overlong
-        if (c == 0xF4 && p[1] >= 0x90)
-            return 0; // past U+10FFFF
-        return 4;
-    }
-    return 0;
 }
 
 void appendUtf8(QByteArray &out, char32_t cp)

@@ -1,5 +1,7 @@
 #include "otlpwire.h"
 
+#include "utf8.h"
+
 #include <cstring>
 
 namespace tg::otlpwire {
@@ -523,57 +525,6 @@ bool validateTraceRequest(std::string_view bytes, QString *error)
                                                       : validator.problem);
     }
     return false;
-}
-
-bool isValidUtf8(std::string_view text)
-{
-    const auto *p = reinterpret_cast<const unsigned char *>(text.data());
-    const auto *end = p + text.size();
-    while (p < end) {
-        // ASCII runs, eight bytes at a time.
-        while (end - p >= 8) {
-            uint64_t chunk = 0;
-            std::memcpy(&chunk, p, 8);
-            if (chunk & 0x8080808080808080ull)
-                break;
-            p += 8;
-        }
-        if (p >= end)
-            break;
-        const unsigned char c = *p;
-        if (c < 0x80) {
-            ++p;
-            continue;
-        }
-        int length = 0;
-        unsigned char low = 0x80;
-        unsigned char high = 0xbf;
-        if (c >= 0xc2 && c <= 0xdf) {
-            length = 2;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            length = 3;
-            if (c == 0xe0)
-                low = 0xa0; // no overlong forms
-            else if (c == 0xed)
-                high = 0x9f; // no surrogates
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            length = 4;
-            if (c == 0xf0)
-                low = 0x90;
-            else if (c == 0xf4)
-                high = 0x8f; // nothing past U+10FFFF
-        } else {
-            return false;
-        }
-        if (end - p < length || p[1] < low || p[1] > high)
-            return false;
-        for (int i = 2; i < length; ++i) {
-            if (p[i] < 0x80 || p[i] > 0xbf)
-                return false;
-        }
-        p += length;
-    }
-    return true;
 }
 
 } // namespace tg::otlpwire

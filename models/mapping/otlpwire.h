@@ -318,8 +318,4 @@ constexpr int kMaxMessageDepth = 100;
 /// `error` (naming the field for bad UTF-8) when it would be refused.
 bool validateTraceRequest(std::string_view bytes, QString *error);
 
-/// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or code points past
-/// U+10FFFF), as libprotobuf requires of string fields.
-bool isValidUtf8(std::string_view text);
-
 } // namespace tg::otlpwire

@@ -3,6 +3,7 @@
 // the reference in every comparison below).
 #include "mapping/otlptracemapper.h"
 #include "mapping/otlpwire.h"
+#include "mapping/utf8.h"
 #include "otlptestutil.h"
 
 #include <QRandomGenerator>
@@ -394,7 +395,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, text);
         QFETCH(bool, valid);
-        QCOMPARE(wire::isValidUtf8(std::string_view(text.constData(), size_t(text.size()))), valid);
+        QCOMPARE(tg::isValidUtf8(std::string_view(text.constData(), size_t(text.size()))), valid);
     }
 };
 
