@@ -40,7 +40,7 @@ QString text(const OtlpAttributes &a, std::string_view key)
     const AnyValue *value = a.find(key);
     if (!value || value->value_case() != AnyValue::kStringValue)
         return QString();
-    return otlpwire::toQString(value->string_value());
+    return QString::fromUtf8(value->string_value());
 }
 
 QByteArray bytes(const OtlpAttributes &a, std::string_view key)
@@ -48,7 +48,7 @@ QByteArray bytes(const OtlpAttributes &a, std::string_view key)
     const AnyValue *value = a.find(key);
     if (!value || value->value_case() != AnyValue::kStringValue)
         return QByteArray();
-    return otlpwire::toByteArray(value->string_value());
+    return QByteArrayView(value->string_value()).toByteArray();
 }
 
 bool flag(const OtlpAttributes &a, std::string_view key)
@@ -159,7 +159,7 @@ public:
         o.type
             = observationTypeFromString(text(a, "langfuse.observation.type")).value_or(ObservationType::Span);
         if (!span.name.empty())
-            o.name = otlpwire::toQString(span.name);
+            o.name = QString::fromUtf8(span.name);
         o.startNs = nanos(span.start_time_unix_nano);
         o.endNs = nanos(span.end_time_unix_nano);
         const QString completion = text(a, "langfuse.observation.completion_start_time");

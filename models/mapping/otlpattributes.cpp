@@ -223,8 +223,7 @@ QByteArray OtlpAttributes::objectJson(const AnyValue &value)
     if (value.value_case() == AnyValue::kKvlistValue)
         return toJson(value);
     if (value.value_case() == AnyValue::kStringValue) {
-        const std::string_view view = value.string_value();
-        const QByteArray text(view.data(), qsizetype(view.size()));
+        const QByteArray text = QByteArrayView(value.string_value()).toByteArray();
         if (JsonText::objectMembers(text))
             return text;
     }
@@ -239,8 +238,7 @@ std::optional<double> OtlpAttributes::toNumber(const AnyValue &value)
     case AnyValue::kDoubleValue:
         return value.double_value();
     case AnyValue::kStringValue: {
-        const std::string_view view = value.string_value();
-        const QByteArrayView text = JsonText::trimmed(QByteArrayView(view.data(), qsizetype(view.size())));
+        const QByteArrayView text = JsonText::trimmed(QByteArrayView(value.string_value()));
         if (text.isEmpty())
             return std::nullopt;
         const char *begin = text.data();

@@ -28,7 +28,7 @@ QString idProblem(const char *field, std::string_view bytes, int expected)
 QString OtlpSpanIds::problem(const otlpwire::Span &span)
 {
     if (!span.decodeMark.empty())
-        return QString::fromUtf8(span.decodeMark.data(), qsizetype(span.decodeMark.size()));
+        return QString::fromUtf8(span.decodeMark);
     QString problem = idProblem("traceId", span.trace_id, kTraceIdBytes);
     if (problem.isNull())
         problem = idProblem("spanId", span.span_id, kSpanIdBytes);

@@ -118,12 +118,10 @@ qint64 toCount(double value)
 bool vercelOperationMatches(
     const OtlpAttributes &attributes, std::initializer_list<std::string_view> prefixes)
 {
-    const std::string_view operationName
-        = OtlpAttributes::stringView(attributes.given("operation.name") ? *attributes.given("operation.name")
-                                                                        : AnyValue());
-    const std::string_view operationId
-        = OtlpAttributes::stringView(attributes.given("ai.operationId") ? *attributes.given("ai.operationId")
-                                                                        : AnyValue());
+    const std::string_view operationName = OtlpAttributes::stringView(
+        attributes.given("operation.name") ? *attributes.given("operation.name") : AnyValue());
+    const std::string_view operationId = OtlpAttributes::stringView(
+        attributes.given("ai.operationId") ? *attributes.given("ai.operationId") : AnyValue());
     for (const std::string_view prefix : prefixes) {
         if (!operationName.empty() && startsWith(operationName, prefix))
             return true;
@@ -252,7 +250,7 @@ QString OtlpSpanReader::observationName() const
     }
     if (m_span.name.empty())
         return QString();
-    return otlpwire::toQString(m_span.name);
+    return QString::fromUtf8(m_span.name);
 }
 
 QString OtlpSpanReader::model() const
@@ -397,7 +395,7 @@ QString OtlpSpanReader::statusMessage() const
     if (const AnyValue *value = m_attributes.given("langfuse.observation.status_message"))
         return OtlpAttributes::toText(*value);
     if (!m_span.status.message.empty())
-        return otlpwire::toQString(m_span.status.message);
+        return QString::fromUtf8(m_span.status.message);
     const std::optional<otlpwire::Event> exception = lastExceptionEvent();
     if (!exception)
         return QString();
@@ -422,7 +420,7 @@ QString OtlpSpanReader::promptName() const
     if (!name.isNull())
         return name;
     if (const AnyValue *value = m_attributes.given("ai.telemetry.metadata.langfusePrompt")) {
-        if (const auto members = JsonText::objectMembers(otlpwire::toByteArray(value->string_value()))) {
+        if (const auto members = JsonText::objectMembers(QByteArrayView(value->string_value()))) {
             for (const auto &member : *members) {
                 if (member.key == "name") {
                     if (auto text = JsonText::unquote(member.value))
@@ -441,7 +439,7 @@ std::optional<int> OtlpSpanReader::promptVersion() const
         = m_attributes.firstGiven({ "langfuse.observation.prompt.version", "langfuse.prompt.version" })) {
         version = OtlpAttributes::toNumber(*value);
     } else if (const AnyValue *prompt = m_attributes.given("ai.telemetry.metadata.langfusePrompt")) {
-        if (const auto members = JsonText::objectMembers(otlpwire::toByteArray(prompt->string_value()))) {
+        if (const auto members = JsonText::objectMembers(QByteArrayView(prompt->string_value()))) {
             for (const auto &member : *members) {
                 if (member.key == "version")
                     version = member.value.toByteArray().toDouble();

@@ -249,7 +249,7 @@ std::vector<QByteArray> systemMessages(const AnyValue &instructions)
 {
     QByteArray json;
     if (instructions.value_case() == AnyValue::kStringValue) {
-        const QByteArray raw = otlpwire::toByteArray(instructions.string_value());
+        const QByteArray raw = QByteArrayView(instructions.string_value()).toByteArray();
         if (!JsonText::isValid(raw))
             return { systemMessage(raw) };
         json = JsonText::trimmed(raw).toByteArray();

@@ -43,8 +43,8 @@ void OtlpScopeContext::setResource(const OtlpAttributes &resourceAttributes)
 
 void OtlpScopeContext::setScope(const otlpwire::InstrumentationScope &scope)
 {
-    scopeName = otlpwire::toQString(scope.name);
-    scopeVersion = otlpwire::toQString(scope.version);
+    scopeName = QString::fromUtf8(scope.name);
+    scopeVersion = QString::fromUtf8(scope.version);
     isLangfuseSdk = scopeName.startsWith(QLatin1String("langfuse-sdk"));
     JsonObjectBuilder json;
     json.set("name", JsonText::quote(scope.name));
@@ -252,7 +252,7 @@ QStringList OtlpSpanReader::tags() const
     }
     if (value->value_case() != AnyValue::kStringValue)
         return {};
-    const QByteArray text = otlpwire::toByteArray(value->string_value());
+    const QByteArray text = QByteArrayView(value->string_value()).toByteArray();
     const QByteArrayView trimmed = JsonText::trimmed(text);
     if (trimmed.startsWith('[')) {
         if (const auto elements = JsonText::arrayElements(trimmed)) {

@@ -39,7 +39,7 @@ QString spanLabel(int resource, int scope, int index, const otlpwire::Span &span
     QString label
         = QStringLiteral("resourceSpans[%1].scopeSpans[%2].spans[%3]").arg(resource).arg(scope).arg(index);
     if (!span.name.empty()) {
-        QString name = otlpwire::toQString(span.name);
+        QString name = QString::fromUtf8(span.name);
         if (name.size() > 60)
             name = name.left(60) + u'…';
         label += QStringLiteral(" \"%1\"").arg(name);

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <QByteArray>
 #include <QString>
 
 #include <cstdint>
@@ -28,8 +27,8 @@ struct Field
     std::string_view bytes; ///< a length-delimited field's content
 };
 
-/// Walks the fields of one message. On bytes that did not pass validation it stops early at the
-/// first malformed field (and ok() turns false); it never reads out of bounds.
+/// Walks the fields of one message. On bytes that did not pass validation it stops at the first
+/// malformed field; it never reads out of bounds.
 class FieldReader
 {
 public:
@@ -40,7 +39,6 @@ public:
     }
     /// The next field, skipping groups; false at the end or on malformed bytes.
     bool next(Field &field);
-    bool ok() const { return m_ok; }
 
 private:
     const char *m_p;
@@ -120,39 +118,28 @@ private:
 class AnyValue;
 class KeyValue;
 
+/// A message whose only field is `repeated T values = 1`: ArrayValue (of AnyValue) and
+/// KeyValueList (of KeyValue).
+template<typename T> class ValueList
+{
+public:
+    ValueList() = default;
+    explicit ValueList(std::string_view raw)
+        : m_raw(raw)
+    {
+    }
+    Repeated<T> values() const { return { m_raw, 1 }; }
+    int values_size() const { return values().size(); }
+    bool empty() const { return values().empty(); }
+
+private:
+    std::string_view m_raw;
+};
+
 /// opentelemetry.proto.common.v1.ArrayValue
-class ArrayValue
-{
-public:
-    ArrayValue() = default;
-    explicit ArrayValue(std::string_view raw)
-        : m_raw(raw)
-    {
-    }
-    Repeated<AnyValue> values() const;
-    int values_size() const { return values().size(); }
-    bool empty() const { return values().empty(); }
-
-private:
-    std::string_view m_raw;
-};
-
+using ArrayValue = ValueList<AnyValue>;
 /// opentelemetry.proto.common.v1.KeyValueList
-class KeyValueList
-{
-public:
-    KeyValueList() = default;
-    explicit KeyValueList(std::string_view raw)
-        : m_raw(raw)
-    {
-    }
-    Repeated<KeyValue> values() const;
-    int values_size() const { return values().size(); }
-    bool empty() const { return values().empty(); }
-
-private:
-    std::string_view m_raw;
-};
+using KeyValueList = ValueList<KeyValue>;
 
 /// opentelemetry.proto.common.v1.AnyValue: the last member of the oneof given wins.
 class AnyValue
@@ -207,16 +194,6 @@ private:
 
 using KeyValues = Repeated<KeyValue>;
 
-inline Repeated<AnyValue> ArrayValue::values() const
-{
-    return { m_raw, 1 };
-}
-
-inline Repeated<KeyValue> KeyValueList::values() const
-{
-    return { m_raw, 1 };
-}
-
 /// opentelemetry.proto.common.v1.InstrumentationScope
 struct InstrumentationScope
 {
@@ -224,7 +201,7 @@ struct InstrumentationScope
     std::string_view version;
     KeyValues attributes;
 
-    static InstrumentationScope decode(std::string_view bytes) { return decodeInto({}, bytes); }
+    /// `scope` with the fields of `bytes` applied (a scope given twice merges).
     static InstrumentationScope decodeInto(InstrumentationScope scope, std::string_view bytes);
 };
 
@@ -299,16 +276,6 @@ struct TraceRequest
     }
     Repeated<ResourceSpans> resource_spans;
 };
-
-inline QByteArray toByteArray(std::string_view bytes)
-{
-    return QByteArray(bytes.data(), qsizetype(bytes.size()));
-}
-
-inline QString toQString(std::string_view utf8)
-{
-    return QString::fromUtf8(utf8.data(), qsizetype(utf8.size()));
-}
 
 /// libprotobuf's nesting limit for parsing, which validation applies as well.
 constexpr int kMaxMessageDepth = 100;
