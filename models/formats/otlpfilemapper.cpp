@@ -213,7 +213,11 @@ bool OtlpFileMapper::hasExportScopes(const Request &request)
 OtlpMappingResult OtlpFileMapper::map(const Request &request)
 {
     const std::string bytes = request.SerializeAsString();
-    const otlpwire::TraceRequest wire(bytes);
+    return map(otlpwire::TraceRequest(bytes));
+}
+
+OtlpMappingResult OtlpFileMapper::map(const otlpwire::TraceRequest &wire)
+{
     if (!hasMarkedScopes(wire))
         return OtlpTraceMapper::map(wire);
 

@@ -13,6 +13,8 @@ class OtlpFileMapper
 public:
     static OtlpMappingResult map(
         const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest &request);
+    /// Same, straight from protobuf bytes that passed otlpwire::validateTraceRequest().
+    static OtlpMappingResult map(const otlpwire::TraceRequest &request);
     /// True when a scope of the request carries the export marker.
     static bool hasExportScopes(
         const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest &request);

@@ -3,6 +3,7 @@
 #include "formats/otlpfilemapper.h"
 #include "mapping/langfuseapimapper.h"
 #include "mapping/otlpdecoder.h"
+#include "mapping/otlpwire.h"
 
 #include <QRegularExpression>
 
@@ -122,11 +123,22 @@ void decodeOtlpJsonDocument(const FileUnit &unit, FileUnitResult &out)
     takeMapping(out, std::move(mapped));
 }
 
+/// A protobuf unit (or piece of one) checked and mapped straight from its bytes, as the
+/// receiver does; false and `error` when it would not parse.
+bool mapProtobuf(QByteArrayView bytes, OtlpMappingResult *mapped, QString *error)
+{
+    const std::string_view view(bytes.data(), size_t(bytes.size()));
+    if (!otlpwire::validateTraceRequest(view, error))
+        return false;
+    *mapped = OtlpFileMapper::map(otlpwire::TraceRequest(view));
+    return true;
+}
+
 void decodeProtobuf(const FileUnit &unit, FileUnitResult &out)
 {
-    const OtlpDecodeResult decoded = OtlpDecoder::decodeTraceRequest(unit.data, OtlpContentKind::Protobuf);
-    if (decoded.ok()) {
-        OtlpMappingResult mapped = OtlpFileMapper::map(decoded.request);
+    OtlpMappingResult mapped;
+    QString error;
+    if (mapProtobuf(unit.data, &mapped, &error)) {
         if (mapped.rejectedSpans > 0)
             out.problems.push_back(problemAt(unit.offset, 0, mapped.errorMessage()));
         takeMapping(out, std::move(mapped));
@@ -136,19 +148,17 @@ void decodeProtobuf(const FileUnit &unit, FileUnitResult &out)
     for (size_t i = 0; i < unit.pieces.size(); ++i) {
         const qint64 from = unit.pieces[i].first;
         const qint64 to = i + 1 < unit.pieces.size() ? unit.pieces[i + 1].first : unit.data.size();
-        const OtlpDecodeResult piece = OtlpDecoder::decodeTraceRequest(
-            QByteArrayView(unit.data.constData() + from, to - from), OtlpContentKind::Protobuf);
-        if (!piece.ok()) {
-            out.problems.push_back(problemAt(unit.pieces[i].second, 0, piece.error));
+        QString pieceError;
+        if (!mapProtobuf(QByteArrayView(unit.data.constData() + from, to - from), &mapped, &pieceError)) {
+            out.problems.push_back(problemAt(unit.pieces[i].second, 0, pieceError));
             continue;
         }
-        OtlpMappingResult mapped = OtlpFileMapper::map(piece.request);
         if (mapped.rejectedSpans > 0)
             out.problems.push_back(problemAt(unit.pieces[i].second, 0, mapped.errorMessage()));
         takeMapping(out, std::move(mapped));
     }
     if (unit.pieces.empty())
-        out.problems.push_back(problemAt(unit.offset, 0, decoded.error));
+        out.problems.push_back(problemAt(unit.offset, 0, error));
 }
 
 void takeLangfuse(FileUnitResult &out, LangfuseApiResult &&mapped)
