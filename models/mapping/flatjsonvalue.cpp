@@ -49,14 +49,9 @@ QString FlatJsonValue::toString() const
 {
     if (!isString())
         return {};
-    const FlatJson::Node &n = node();
-    const char *p = m_doc->text().constData() + n.begin + 1;
-    const qsizetype len = static_cast<qsizetype>(n.end - n.begin - 2);
-    if (!n.escaped)
-        return len == 0 ? QString(u""_qs) : QString::fromUtf8(p, len);
-    QByteArray decoded;
-    unescapeInto(p, p + len, decoded);
-    return QString::fromUtf8(decoded);
+    QByteArray scratch;
+    const QByteArrayView text = stringView(scratch);
+    return text.isEmpty() ? QString(u""_qs) : QString::fromUtf8(text); // "" stays non-null
 }
 
 QByteArray FlatJsonValue::toUtf8() const
