@@ -3,6 +3,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <limits>
 #include <string_view>
 
 /// Zero-copy views of OTLP trace messages in protobuf wire format. The receiver maps spans
@@ -100,17 +101,23 @@ public:
 
     iterator begin() const { return m_number ? iterator(m_message, m_number) : iterator(); }
     iterator end() const { return iterator(); }
-    bool empty() const { return begin() == end(); }
-    /// Counts the elements (a pass over the message).
-    int size() const
-    {
-        int count = 0;
-        for (auto it = begin(); it != end(); ++it)
-            ++count;
-        return count;
-    }
+    bool empty() const { return count(1) == 0; }
+    /// Counts the elements (a pass over the message, decoding none of them).
+    int size() const { return count(std::numeric_limits<int>::max()); }
 
 private:
+    int count(int enough) const
+    {
+        int found = 0;
+        FieldReader reader(m_message);
+        Field field;
+        while (found < enough && reader.next(field)) {
+            if (field.number == m_number && field.wireType == 2)
+                ++found;
+        }
+        return found;
+    }
+
     std::string_view m_message;
     uint32_t m_number = 0;
 };
