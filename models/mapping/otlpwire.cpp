@@ -337,6 +337,7 @@ enum class Kind : uint8_t {
     AnyValue,
     ArrayValue,
     KeyValueList,
+    Count,
 };
 
 /// What a length-delimited field of a known message holds: a message of kind `message`, a
@@ -347,97 +348,56 @@ struct FieldRule
     const char *stringName = nullptr;
 };
 
+/// The length-delimited fields of each OTLP trace message, by field number (none is above 15).
+struct RuleTable
+{
+    static constexpr uint32_t kMaxField = 15;
+    FieldRule rules[int(Kind::Count)][kMaxField + 1] {};
+
+    constexpr RuleTable()
+    {
+        auto message
+            = [this](Kind kind, uint32_t number, Kind inner) { rules[int(kind)][number].message = inner; };
+        auto text = [this](Kind kind, uint32_t number, const char *name) {
+            rules[int(kind)][number].stringName = name;
+        };
+        message(Kind::Request, 1, Kind::ResourceSpans);
+        message(Kind::ResourceSpans, 1, Kind::Resource);
+        message(Kind::ResourceSpans, 2, Kind::ScopeSpans);
+        text(Kind::ResourceSpans, 3, "opentelemetry.proto.trace.v1.ResourceSpans.schema_url");
+        message(Kind::Resource, 1, Kind::KeyValue);
+        message(Kind::ScopeSpans, 1, Kind::Scope);
+        message(Kind::ScopeSpans, 2, Kind::Span);
+        text(Kind::ScopeSpans, 3, "opentelemetry.proto.trace.v1.ScopeSpans.schema_url");
+        text(Kind::Scope, 1, "opentelemetry.proto.common.v1.InstrumentationScope.name");
+        text(Kind::Scope, 2, "opentelemetry.proto.common.v1.InstrumentationScope.version");
+        message(Kind::Scope, 3, Kind::KeyValue);
+        text(Kind::Span, 3, "opentelemetry.proto.trace.v1.Span.trace_state");
+        text(Kind::Span, 5, "opentelemetry.proto.trace.v1.Span.name");
+        message(Kind::Span, 9, Kind::KeyValue);
+        message(Kind::Span, 11, Kind::Event);
+        message(Kind::Span, 13, Kind::Link);
+        message(Kind::Span, 15, Kind::Status);
+        text(Kind::Event, 2, "opentelemetry.proto.trace.v1.Span.Event.name");
+        message(Kind::Event, 3, Kind::KeyValue);
+        text(Kind::Link, 3, "opentelemetry.proto.trace.v1.Span.Link.trace_state");
+        message(Kind::Link, 4, Kind::KeyValue);
+        text(Kind::Status, 2, "opentelemetry.proto.trace.v1.Status.message");
+        text(Kind::KeyValue, 1, "opentelemetry.proto.common.v1.KeyValue.key");
+        message(Kind::KeyValue, 2, Kind::AnyValue);
+        text(Kind::AnyValue, 1, "opentelemetry.proto.common.v1.AnyValue.string_value");
+        message(Kind::AnyValue, 5, Kind::ArrayValue);
+        message(Kind::AnyValue, 6, Kind::KeyValueList);
+        message(Kind::ArrayValue, 1, Kind::AnyValue);
+        message(Kind::KeyValueList, 1, Kind::KeyValue);
+    }
+};
+
+constexpr RuleTable kRuleTable;
+
 FieldRule ruleFor(Kind kind, uint32_t number)
 {
-    switch (kind) {
-    case Kind::Request:
-        if (number == 1)
-            return { Kind::ResourceSpans };
-        break;
-    case Kind::ResourceSpans:
-        if (number == 1)
-            return { Kind::Resource };
-        if (number == 2)
-            return { Kind::ScopeSpans };
-        if (number == 3)
-            return { Kind::None, "opentelemetry.proto.trace.v1.ResourceSpans.schema_url" };
-        break;
-    case Kind::Resource:
-        if (number == 1)
-            return { Kind::KeyValue };
-        break;
-    case Kind::ScopeSpans:
-        if (number == 1)
-            return { Kind::Scope };
-        if (number == 2)
-            return { Kind::Span };
-        if (number == 3)
-            return { Kind::None, "opentelemetry.proto.trace.v1.ScopeSpans.schema_url" };
-        break;
-    case Kind::Scope:
-        if (number == 1)
-            return { Kind::None, "opentelemetry.proto.common.v1.InstrumentationScope.name" };
-        if (number == 2)
-            return { Kind::None, "opentelemetry.proto.common.v1.InstrumentationScope.version" };
-        if (number == 3)
-            return { Kind::KeyValue };
-        break;
-    case Kind::Span:
-        if (number == 3)
-            return { Kind::None, "opentelemetry.proto.trace.v1.Span.trace_state" };
-        if (number == 5)
-            return { Kind::None, "opentelemetry.proto.trace.v1.Span.name" };
-        if (number == 9)
-            return { Kind::KeyValue };
-        if (number == 11)
-            return { Kind::Event };
-        if (number == 13)
-            return { Kind::Link };
-        if (number == 15)
-            return { Kind::Status };
-        break;
-    case Kind::Event:
-        if (number == 2)
-            return { Kind::None, "opentelemetry.proto.trace.v1.Span.Event.name" };
-        if (number == 3)
-            return { Kind::KeyValue };
-        break;
-    case Kind::Link:
-        if (number == 3)
-            return { Kind::None, "opentelemetry.proto.trace.v1.Span.Link.trace_state" };
-        if (number == 4)
-            return { Kind::KeyValue };
-        break;
-    case Kind::Status:
-        if (number == 2)
-            return { Kind::None, "opentelemetry.proto.trace.v1.Status.message" };
-        break;
-    case Kind::KeyValue:
-        if (number == 1)
-            return { Kind::None, "opentelemetry.proto.common.v1.KeyValue.key" };
-        if (number == 2)
-            return { Kind::AnyValue };
-        break;
-    case Kind::AnyValue:
-        if (number == 1)
-            return { Kind::None, "opentelemetry.proto.common.v1.AnyValue.string_value" };
-        if (number == 5)
-            return { Kind::ArrayValue };
-        if (number == 6)
-            return { Kind::KeyValueList };
-        break;
-    case Kind::ArrayValue:
-        if (number == 1)
-            return { Kind::AnyValue };
-        break;
-    case Kind::KeyValueList:
-        if (number == 1)
-            return { Kind::KeyValue };
-        break;
-    case Kind::None:
-        break;
-    }
-    return {};
+    return number <= RuleTable::kMaxField ? kRuleTable.rules[int(kind)][number] : FieldRule {};
 }
 
 class Validator
