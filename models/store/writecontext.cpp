@@ -253,6 +253,8 @@ void WriteContext::beginTransaction(qint64 seq)
 void WriteContext::invalidateCaches()
 {
     m_traceRks.clear();
+    m_lastTraceSource = -1;
+    m_lastTraceId.clear();
     m_observationTraces.clear();
     m_knownFacets.clear();
     m_newTraces.clear();
@@ -296,10 +298,14 @@ qint64 WriteContext::traceRowKey(qint64 sourceId, const QString &traceId, bool *
 {
     if (created)
         *created = false;
+    if (sourceId == m_lastTraceSource && traceId == m_lastTraceId)
+        return m_lastTraceRk;
     const QPair<qint64, QString> key(sourceId, traceId);
     const auto cached = m_traceRks.constFind(key);
-    if (cached != m_traceRks.cend())
+    if (cached != m_traceRks.cend()) {
+        rememberLastTrace(sourceId, traceId, cached.value());
         return cached.value();
+    }
     const CompactId id(traceId);
     id.bindTo(m_selectTraceRk, 2);
     m_selectTraceRk.bind(1, sourceId);
@@ -325,7 +331,15 @@ qint64 WriteContext::traceRowKey(qint64 sourceId, const QString &traceId, bool *
             m_traceRks.insert({ it->sourceId, it->traceId }, it.key());
     }
     m_traceRks.insert(key, rk);
+    rememberLastTrace(sourceId, traceId, rk);
     return rk;
+}
+
+void WriteContext::rememberLastTrace(qint64 sourceId, const QString &traceId, qint64 rk)
+{
+    m_lastTraceSource = sourceId;
+    m_lastTraceId = traceId;
+    m_lastTraceRk = rk;
 }
 
 bool WriteContext::applyBatch(

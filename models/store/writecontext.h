@@ -2,6 +2,7 @@
 
 #include "domain/records.h"
 #include "store/compactid.h"
+#include "store/observationtracecache.h"
 #include "store/sqlite.h"
 #include "store/storechange.h"
 
@@ -156,6 +157,7 @@ private:
     static void foldIntoSession(
         SessionAddition &addition, const TraceFields &trace, const TraceTotals &totals);
     void reloadRowKeys();
+    void rememberLastTrace(qint64 sourceId, const QString &traceId, qint64 rk);
     void noteFacet(int kind, const QString &value);
     TraceDelta &delta(qint64 traceRk);
 
@@ -192,9 +194,12 @@ private:
 
     // (source id, trace id) -> trace row key, for the stream of observations of one trace.
     QHash<QPair<qint64, QString>, qint64> m_traceRks;
-    // hash(source id, observation id) -> trace row key, for updates that omit the trace id. A
-    // hash collision only sends the lookup to a trace where the probe then finds nothing.
-    QHash<quint64, qint64> m_observationTraces;
+    // The last answer of traceRowKey(): a batch's observations come trace by trace.
+    qint64 m_lastTraceSource = -1;
+    QString m_lastTraceId;
+    qint64 m_lastTraceRk = 0;
+    // hash(source id, observation id) -> trace row key, for updates that omit the trace id.
+    ObservationTraceCache m_observationTraces;
 
     QHash<qint64, NewTrace> m_newTraces; // created, row not yet inserted (until finishTask())
     QHash<qint64, QSet<QByteArray>> m_freshTraces; // per transaction: new trace -> ids written

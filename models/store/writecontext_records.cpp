@@ -152,7 +152,7 @@ bool WriteContext::upsertObservation(
     if (!record.traceId.isEmpty()) {
         traceRk = traceRowKey(sourceId, record.traceId);
     } else {
-        traceRk = m_observationTraces.value(observationKey, 0);
+        traceRk = m_observationTraces.find(observationKey);
         // Never lose an update whose trace we cannot find: it becomes a trace of its own.
         if (traceRk == 0)
             traceRk = traceRowKey(sourceId, record.id);
@@ -162,9 +162,7 @@ bool WriteContext::upsertObservation(
                      .arg(record.id, m_db.lastSqliteError());
         return false;
     }
-    if (m_observationTraces.size() > kMaxCachedIds)
-        m_observationTraces.clear();
-    m_observationTraces.insert(observationKey, traceRk);
+    m_observationTraces.remember(observationKey, traceRk);
 
     const CompactId &id = prep.id;
     // A trace created in this transaction holds only the observations this transaction wrote,

@@ -14,12 +14,21 @@
 
 #include <atomic>
 #include <benchmark/benchmark.h>
+#include <ctime>
 #include <thread>
 
 using namespace tg;
 using namespace tg::bench;
 
 namespace {
+
+/// CPU time of every thread of this process so far, in microseconds.
+double processCpuMicroseconds()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
+}
 
 void BM_ReceiverEndToEnd(benchmark::State &state)
 {
@@ -33,6 +42,7 @@ void BM_ReceiverEndToEnd(benchmark::State &state)
         for (const QByteArray &b : list)
             bytes += b.size();
     double spansPerSecond = 0;
+    double cpuPerSpan = 0;
     int failures = 0;
     for (auto _ : state) {
         state.PauseTiming();
@@ -53,6 +63,7 @@ void BM_ReceiverEndToEnd(benchmark::State &state)
         state.ResumeTiming();
         QElapsedTimer timer;
         timer.start();
+        const double cpuAtStart = processCpuMicroseconds();
         std::vector<std::thread> threads;
         for (int c = 0; c < clients; ++c) {
             threads.emplace_back([&, c] {
@@ -71,8 +82,10 @@ void BM_ReceiverEndToEnd(benchmark::State &state)
         for (auto &t : threads)
             t.join();
         const double seconds = timer.nsecsElapsed() / 1e9;
+        const double cpu = processCpuMicroseconds() - cpuAtStart;
         state.PauseTiming();
         spansPerSecond = acked.load() / seconds;
+        cpuPerSpan = acked.load() > 0 ? cpu / static_cast<double>(acked.load()) : 0;
         failures = failed.load();
         receiver.stop();
         store.reset();
@@ -80,6 +93,8 @@ void BM_ReceiverEndToEnd(benchmark::State &state)
     }
     state.SetBytesProcessed(state.iterations() * bytes);
     state.counters["spans_per_s_committed"] = spansPerSecond;
+    // All threads (receiver, store, indexer, the clients themselves): what a span costs in CPU.
+    state.counters["cpu_us_per_span"] = cpuPerSpan;
     state.counters["failed_requests"] = failures;
 }
 BENCHMARK(BM_ReceiverEndToEnd)->Arg(4)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
