@@ -68,38 +68,40 @@ QByteArray sanitisedModelParameters(const QByteArray &objectText)
 struct UsageKey
 {
     std::string_view from;
-    const char *to;
+    std::u16string_view to;
 };
 
 // Token-count keys (after the gen_ai.usage. or llm.token_count. prefix) and their Langfuse names.
 constexpr UsageKey kUsageKeys[] = {
-    { "prompt_tokens", "input" },
-    { "input_tokens", "input" },
-    { "prompt", "input" },
-    { "completion_tokens", "output" },
-    { "output_tokens", "output" },
-    { "completion", "output" },
-    { "total_tokens", "total" },
-    { "total", "total" },
-    { "cache_read_input_tokens", "input_cached_tokens" },
-    { "cache_read.input_tokens", "input_cached_tokens" },
-    { "prompt_details.cache_read", "input_cached_tokens" },
-    { "cache_creation_input_tokens", "input_cache_creation" },
-    { "cache_creation.input_tokens", "input_cache_creation" },
-    { "cache_write.input_tokens", "input_cache_creation" },
-    { "prompt_details.cache_write", "input_cache_creation" },
-    { "reasoning_tokens", "output_reasoning_tokens" },
-    { "reasoning.output_tokens", "output_reasoning_tokens" },
-    { "thoughts_tokens", "output_reasoning_tokens" },
-    { "completion_details.reasoning", "output_reasoning_tokens" },
-    { "completion_details.audio", "output_audio_tokens" },
+    { "prompt_tokens", u"input" },
+    { "input_tokens", u"input" },
+    { "prompt", u"input" },
+    { "completion_tokens", u"output" },
+    { "output_tokens", u"output" },
+    { "completion", u"output" },
+    { "total_tokens", u"total" },
+    { "total", u"total" },
+    { "cache_read_input_tokens", u"input_cached_tokens" },
+    { "cache_read.input_tokens", u"input_cached_tokens" },
+    { "prompt_details.cache_read", u"input_cached_tokens" },
+    { "cache_creation_input_tokens", u"input_cache_creation" },
+    { "cache_creation.input_tokens", u"input_cache_creation" },
+    { "cache_write.input_tokens", u"input_cache_creation" },
+    { "prompt_details.cache_write", u"input_cache_creation" },
+    { "reasoning_tokens", u"output_reasoning_tokens" },
+    { "reasoning.output_tokens", u"output_reasoning_tokens" },
+    { "thoughts_tokens", u"output_reasoning_tokens" },
+    { "completion_details.reasoning", u"output_reasoning_tokens" },
+    { "completion_details.audio", u"output_audio_tokens" },
 };
 
 QString usageKeyName(std::string_view key)
 {
     for (const UsageKey &entry : kUsageKeys) {
+        // Static text, shared by every record without an allocation.
         if (entry.from == key)
-            return QString::fromLatin1(entry.to);
+            return QString::fromRawData(
+                reinterpret_cast<const QChar *>(entry.to.data()), qsizetype(entry.to.size()));
     }
     return QString::fromUtf8(key.data(), qsizetype(key.size()));
 }

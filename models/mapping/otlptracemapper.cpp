@@ -6,6 +6,9 @@
 
 #include <QHash>
 
+#include <array>
+#include <cstring>
+
 namespace tg {
 
 namespace {
@@ -57,10 +60,10 @@ public:
         const OtlpSpanReader reader(span, scope);
 
         ObservationRecord observation;
-        observation.id = OtlpSpanIds::toHex(span.span_id);
-        observation.traceId = OtlpSpanIds::toHex(span.trace_id);
+        observation.id = spanIdText(span.span_id);
+        observation.traceId = traceIdText(span.trace_id);
         if (!span.parent_span_id.empty() && !OtlpSpanIds::isAllZero(span.parent_span_id))
-            observation.parentId = OtlpSpanIds::toHex(span.parent_span_id);
+            observation.parentId = spanIdText(span.parent_span_id);
         const ObservationType type = reader.observationType();
         observation.type = type;
         observation.name = reader.observationName();
@@ -115,12 +118,15 @@ public:
             trace.environment = reader.environment(true);
         }
 
-        const auto slot = m_traceIndex.constFind(trace.id);
-        if (slot == m_traceIndex.constEnd()) {
-            m_traceIndex.insert(trace.id, result.batch.traces.size());
-            result.batch.traces.push_back(std::move(trace));
-        } else {
+        if (m_lastTrace < result.batch.traces.size() && result.batch.traces[m_lastTrace].id == trace.id) {
+            mergeTrace(result.batch.traces[m_lastTrace], std::move(trace), root);
+        } else if (const auto slot = m_traceIndex.constFind(trace.id); slot != m_traceIndex.constEnd()) {
+            m_lastTrace = *slot;
             mergeTrace(result.batch.traces[*slot], std::move(trace), root);
+        } else {
+            m_lastTrace = result.batch.traces.size();
+            m_traceIndex.insert(trace.id, m_lastTrace);
+            result.batch.traces.push_back(std::move(trace));
         }
         result.batch.observations.push_back(std::move(observation));
         ++result.acceptedSpans;
@@ -138,7 +144,42 @@ public:
     }
 
 private:
+    // Ids repeat within a request (the spans of a trace, the children of a span): each one's hex
+    // text is made once and shared by the records, without an allocation per use.
+    const QString &traceIdText(std::string_view bytes)
+    {
+        if (m_lastTraceIdText.isNull() || bytes != m_lastTraceIdBytes) {
+            m_lastTraceIdBytes = bytes;
+            m_lastTraceIdText = OtlpSpanIds::toHex(bytes);
+        }
+        return m_lastTraceIdText;
+    }
+
+    QString spanIdText(std::string_view bytes)
+    {
+        if (bytes.size() != sizeof(quint64))
+            return OtlpSpanIds::toHex(bytes);
+        quint64 key = 0;
+        std::memcpy(&key, bytes.data(), sizeof key);
+        SpanIdText &slot = m_spanIdTexts[(key ^ (key >> 31)) % m_spanIdTexts.size()];
+        if (slot.text.isNull() || slot.key != key) {
+            slot.key = key;
+            slot.text = OtlpSpanIds::toHex(bytes);
+        }
+        return slot.text;
+    }
+
+    struct SpanIdText
+    {
+        quint64 key = 0;
+        QString text;
+    };
+
     QHash<QString, size_t> m_traceIndex;
+    size_t m_lastTrace = size_t(-1); // index of the trace the previous span merged into
+    std::string_view m_lastTraceIdBytes; // points into the request, which outlives the mapper
+    QString m_lastTraceIdText;
+    std::array<SpanIdText, 64> m_spanIdTexts;
 };
 
 } // namespace
