@@ -9,12 +9,15 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QHostAddress>
+#include <QRandomGenerator>
 #include <QTcpSocket>
 
 #include <atomic>
 #include <benchmark/benchmark.h>
 #include <ctime>
+#include <functional>
 #include <thread>
 
 using namespace tg;
@@ -30,9 +33,46 @@ double processCpuMicroseconds()
     return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
 }
 
-void BM_ReceiverEndToEnd(benchmark::State &state)
+/// A store already holding `traces` traces (two observations each, short payloads), built once
+/// beside the other benchmark files and copied for every run.
+QString prefilledStore(int traces)
 {
-    const int clients = static_cast<int>(state.range(0));
+    const QString cached = receiverBenchDir() + QStringLiteral("/receiver-prefilled-%1.db").arg(traces);
+    if (!QFile::exists(cached + QStringLiteral(".complete"))) {
+        removeStoreFiles(cached);
+        StoreOptions options;
+        options.path = cached;
+        QString error;
+        auto store = TraceStore::open(options, &error);
+        if (!store)
+            qFatal("%s", qPrintable(error));
+        QRandomGenerator rng(99);
+        const qint64 start = 1'770'000'000'000'000'000LL;
+        for (int done = 0; done < traces;) {
+            WriteBatch batch;
+            batch.sourceId = store->ensureSource(
+                SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local receiver"));
+            for (int i = 0; i < 2000 && done < traces; ++i, ++done)
+                appendTrace(batch, rng, start + done * 1'000'000LL, 2, 100);
+            while (store->submit(batch) != SubmitStatus::Queued)
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        store->flush();
+        while (store->fullTextBacklog() > 0)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        store.reset();
+        QFile(cached + QStringLiteral(".complete")).open(QIODevice::WriteOnly);
+    }
+    const QString path = freshStore(QStringLiteral("receiver-e2e-large.db"));
+    for (const QString &suffix : { QString(), QStringLiteral(".fts") })
+        if (!QFile::copy(cached + suffix, path + suffix))
+            qFatal("cannot copy %s", qPrintable(cached + suffix));
+    return path;
+}
+
+/// `clients` clients each sending 200 batches of 512 spans into the store at `storePath()`.
+void runEndToEnd(benchmark::State &state, int clients, const std::function<QString()> &storePath)
+{
     const int batchesPerClient = 200;
     std::vector<std::vector<QByteArray>> perClient;
     for (int c = 0; c < clients; ++c)
@@ -47,7 +87,7 @@ void BM_ReceiverEndToEnd(benchmark::State &state)
     for (auto _ : state) {
         state.PauseTiming();
         StoreOptions storeOptions;
-        storeOptions.path = freshStore(QStringLiteral("receiver-e2e.db"));
+        storeOptions.path = storePath();
         storeOptions.fullTextIndex = !qEnvironmentVariableIsSet("TG_NO_FTS");
         QString error;
         auto store = TraceStore::open(storeOptions, &error);
@@ -97,7 +137,25 @@ void BM_ReceiverEndToEnd(benchmark::State &state)
     state.counters["cpu_us_per_span"] = cpuPerSpan;
     state.counters["failed_requests"] = failures;
 }
+void BM_ReceiverEndToEnd(benchmark::State &state)
+{
+    runEndToEnd(state, static_cast<int>(state.range(0)),
+        [] { return freshStore(QStringLiteral("receiver-e2e.db")); });
+}
 BENCHMARK(BM_ReceiverEndToEnd)->Arg(4)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+
+// The same load into a store that already holds a million traces: the trace indexes are then
+// large, so each commit's new traces land on many different index pages.
+void BM_ReceiverEndToEndIntoLargeStore(benchmark::State &state)
+{
+    const int traces = static_cast<int>(state.range(0));
+    runEndToEnd(state, 4, [traces] { return prefilledStore(traces); });
+}
+BENCHMARK(BM_ReceiverEndToEndIntoLargeStore)
+    ->Arg(1'000'000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->UseRealTime();
 
 void BM_ReceiverLatencyAtSteadyRate(benchmark::State &state)
 {

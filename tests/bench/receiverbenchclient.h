@@ -21,11 +21,17 @@ namespace tg::bench {
 
 constexpr int kSpansPerBatch = 512;
 
-inline QString freshStore(const QString &name)
+/// Where the receiver benchmarks keep their stores ($TRACEGLASS_BENCH_DIR).
+inline QString receiverBenchDir()
 {
     const QString dir = qEnvironmentVariable("TRACEGLASS_BENCH_DIR", QStringLiteral("/tmp/traceglass-bench"));
     QDir().mkpath(dir);
-    const QString path = dir + u'/' + name;
+    return dir;
+}
+
+inline QString freshStore(const QString &name)
+{
+    const QString path = receiverBenchDir() + u'/' + name;
     removeStoreFiles(path);
     return path;
 }
