@@ -370,8 +370,18 @@ private Q_SLOTS:
             reader->traceNames(QStringLiteral("named"), 10), QStringList { QStringLiteral("named later") });
     }
 
+    void updateWithoutTraceIdFindsItsObservation_data()
+    {
+        // Between the create and the update, observations of other traces may stream in (the
+        // writer's memory of observation -> trace is a fixed-size cache).
+        QTest::addColumn<int>("othersBetween");
+        QTest::newRow("right after") << 0;
+        QTest::newRow("after 20,000 others") << 20'000;
+    }
+
     void updateWithoutTraceIdFindsItsObservation()
     {
+        QFETCH(int, othersBetween);
         auto store = openStore();
         const qint64 src = store->ensureSource(
             SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local"));
@@ -380,6 +390,14 @@ private Q_SLOTS:
         create.observations.push_back(
             observation(QStringLiteral("obs-x"), QStringLiteral("trace-x"), {}, 0, 1));
         QVERIFY(submitAndWait(*store, create));
+        if (othersBetween > 0) {
+            WriteBatch others;
+            others.sourceId = src;
+            for (int i = 0; i < othersBetween; ++i)
+                others.observations.push_back(observation(QStringLiteral("other-%1").arg(i),
+                    QStringLiteral("other-trace-%1").arg(i / 8), {}, 0, 1));
+            QVERIFY(submitAndWait(*store, others));
+        }
         WriteBatch update;
         update.sourceId = src;
         ObservationRecord u;
@@ -389,44 +407,12 @@ private Q_SLOTS:
         QVERIFY(submitAndWait(*store, update));
         auto reader = store->reader();
         const auto row = reader->traceById(src, QStringLiteral("trace-x"));
-        const auto observations = reader->observations(row->rk);
-        QCOMPARE(observations.size(), size_t(1));
-        QCOMPARE(reader->observationDetail(observations[0].rk)->output, QByteArray(R"("done")"));
-    }
-
-    void updateWithoutTraceIdFindsItsObservationAfterManyOthers()
-    {
-        // Between the create and the update, observations of other traces stream in (the
-        // writer's memory of observation -> trace is a fixed-size cache).
-        auto store = openStore();
-        const qint64 src = store->ensureSource(
-            SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local"));
-        WriteBatch create;
-        create.sourceId = src;
-        create.observations.push_back(
-            observation(QStringLiteral("obs-early"), QStringLiteral("trace-early"), {}, 0, 1));
-        QVERIFY(submitAndWait(*store, create));
-        WriteBatch others;
-        others.sourceId = src;
-        for (int i = 0; i < 20'000; ++i)
-            others.observations.push_back(observation(
-                QStringLiteral("other-%1").arg(i), QStringLiteral("other-trace-%1").arg(i / 8), {}, 0, 1));
-        QVERIFY(submitAndWait(*store, others));
-        WriteBatch update;
-        update.sourceId = src;
-        ObservationRecord u;
-        u.id = QStringLiteral("obs-early");
-        u.output = R"("late")";
-        update.observations.push_back(u);
-        QVERIFY(submitAndWait(*store, update));
-        auto reader = store->reader();
-        const auto row = reader->traceById(src, QStringLiteral("trace-early"));
         QVERIFY(row);
         const auto observations = reader->observations(row->rk);
         QCOMPARE(observations.size(), size_t(1));
-        QCOMPARE(reader->observationDetail(observations[0].rk)->output, QByteArray(R"("late")"));
+        QCOMPARE(reader->observationDetail(observations[0].rk)->output, QByteArray(R"("done")"));
         // No trace of its own was made for the update.
-        QVERIFY(!reader->traceById(src, QStringLiteral("obs-early")));
+        QVERIFY(!reader->traceById(src, QStringLiteral("obs-x")));
     }
 
     void sessionsAreMaintained()
