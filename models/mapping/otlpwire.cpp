@@ -58,6 +58,22 @@ bool skipFixed(const char *&p, const char *end, size_t size, uint64_t &value)
     return true;
 }
 
+/// Reads the value of a varint (wire type 0), fixed64 (1) or fixed32 (5) field; false for
+/// other wire types and malformed bytes.
+bool readScalar(const char *&p, const char *end, uint8_t wireType, uint64_t &value)
+{
+    switch (wireType) {
+    case 0:
+        return readVarint(p, end, 10, value);
+    case 1:
+        return skipFixed(p, end, 8, value);
+    case 5:
+        return skipFixed(p, end, 4, value);
+    default:
+        return false;
+    }
+}
+
 /// Skips the rest of a group up to its end tag (number `number`); false on malformed bytes or
 /// groups nested past the parse limit.
 bool skipGroup(const char *&p, const char *end, uint32_t number, int depth)
@@ -72,14 +88,6 @@ bool skipGroup(const char *&p, const char *end, uint32_t number, int depth)
         uint64_t value = 0;
         std::string_view bytes;
         switch (wireType) {
-        case 0:
-            if (!readVarint(p, end, 10, value))
-                return false;
-            break;
-        case 1:
-            if (!skipFixed(p, end, 8, value))
-                return false;
-            break;
         case 2:
             if (!readLength(p, end, bytes))
                 return false;
@@ -90,12 +98,10 @@ bool skipGroup(const char *&p, const char *end, uint32_t number, int depth)
             break;
         case 4:
             return inner == number;
-        case 5:
-            if (!skipFixed(p, end, 4, value))
+        default:
+            if (!readScalar(p, end, wireType, value))
                 return false;
             break;
-        default:
-            return false;
         }
     }
 }
@@ -110,24 +116,15 @@ bool FieldReader::next(Field &field)
             return false;
         }
         switch (field.wireType) {
-        case 0:
-            m_ok = readVarint(m_p, m_end, 10, field.number64);
-            return m_ok;
-        case 1:
-            m_ok = skipFixed(m_p, m_end, 8, field.number64);
-            return m_ok;
         case 2:
             m_ok = readLength(m_p, m_end, field.bytes);
             return m_ok;
         case 3:
             m_ok = skipGroup(m_p, m_end, field.number, 1);
             continue;
-        case 5:
-            m_ok = skipFixed(m_p, m_end, 4, field.number64);
-            return m_ok;
         default:
-            m_ok = false;
-            return false;
+            m_ok = readScalar(m_p, m_end, field.wireType, field.number64);
+            return m_ok;
         }
     }
     return false;
@@ -416,18 +413,6 @@ public:
                 return false;
             uint64_t value = 0;
             switch (wireType) {
-            case 0:
-                if (!readVarint(p, end, 10, value))
-                    return false;
-                break;
-            case 1:
-                if (!skipFixed(p, end, 8, value))
-                    return false;
-                break;
-            case 5:
-                if (!skipFixed(p, end, 4, value))
-                    return false;
-                break;
             case 2: {
                 std::string_view bytes;
                 if (!readLength(p, end, bytes))
@@ -454,7 +439,9 @@ public:
             case 4:
                 return groupNumber != 0 && number == groupNumber;
             default:
-                return false;
+                if (!readScalar(p, end, wireType, value))
+                    return false;
+                break;
             }
         }
         return groupNumber == 0; // a group must end with its end tag
