@@ -120,10 +120,12 @@ qint64 toCount(double value)
 bool vercelOperationMatches(
     const OtlpAttributes &attributes, std::initializer_list<std::string_view> prefixes)
 {
-    const std::string_view operationName = OtlpAttributes::stringView(
-        attributes.given("operation.name") ? *attributes.given("operation.name") : AnyValue());
-    const std::string_view operationId = OtlpAttributes::stringView(
-        attributes.given("ai.operationId") ? *attributes.given("ai.operationId") : AnyValue());
+    auto givenText = [&attributes](std::string_view key) {
+        const AnyValue *value = attributes.given(key);
+        return value ? OtlpAttributes::stringView(*value) : std::string_view();
+    };
+    const std::string_view operationName = givenText("operation.name");
+    const std::string_view operationId = givenText("ai.operationId");
     for (const std::string_view prefix : prefixes) {
         if (!operationName.empty() && startsWith(operationName, prefix))
             return true;
