@@ -253,8 +253,7 @@ void WriteContext::beginTransaction(qint64 seq)
 void WriteContext::invalidateCaches()
 {
     m_traceRks.clear();
-    m_lastTraceSource = -1;
-    m_lastTraceId.clear();
+    m_lastTraceRk = {};
     m_observationTraces.clear();
     m_knownFacets.clear();
     m_newTraces.clear();
@@ -298,12 +297,12 @@ qint64 WriteContext::traceRowKey(qint64 sourceId, const QString &traceId, bool *
 {
     if (created)
         *created = false;
-    if (sourceId == m_lastTraceSource && traceId == m_lastTraceId)
-        return m_lastTraceRk;
+    if (sourceId == m_lastTraceRk.sourceId && traceId == m_lastTraceRk.traceId)
+        return m_lastTraceRk.rk;
     const QPair<qint64, QString> key(sourceId, traceId);
     const auto cached = m_traceRks.constFind(key);
     if (cached != m_traceRks.cend()) {
-        rememberLastTrace(sourceId, traceId, cached.value());
+        m_lastTraceRk = { sourceId, traceId, cached.value() };
         return cached.value();
     }
     const CompactId id(traceId);
@@ -331,15 +330,8 @@ qint64 WriteContext::traceRowKey(qint64 sourceId, const QString &traceId, bool *
             m_traceRks.insert({ it->sourceId, it->traceId }, it.key());
     }
     m_traceRks.insert(key, rk);
-    rememberLastTrace(sourceId, traceId, rk);
+    m_lastTraceRk = { sourceId, traceId, rk };
     return rk;
-}
-
-void WriteContext::rememberLastTrace(qint64 sourceId, const QString &traceId, qint64 rk)
-{
-    m_lastTraceSource = sourceId;
-    m_lastTraceId = traceId;
-    m_lastTraceRk = rk;
 }
 
 bool WriteContext::applyBatch(

@@ -157,7 +157,6 @@ private:
     static void foldIntoSession(
         SessionAddition &addition, const TraceFields &trace, const TraceTotals &totals);
     void reloadRowKeys();
-    void rememberLastTrace(qint64 sourceId, const QString &traceId, qint64 rk);
     void noteFacet(int kind, const QString &value);
     TraceDelta &delta(qint64 traceRk);
 
@@ -195,9 +194,12 @@ private:
     // (source id, trace id) -> trace row key, for the stream of observations of one trace.
     QHash<QPair<qint64, QString>, qint64> m_traceRks;
     // The last answer of traceRowKey(): a batch's observations come trace by trace.
-    qint64 m_lastTraceSource = -1;
-    QString m_lastTraceId;
-    qint64 m_lastTraceRk = 0;
+    struct TraceRowKeyAnswer
+    {
+        qint64 sourceId = -1;
+        QString traceId;
+        qint64 rk = 0;
+    } m_lastTraceRk;
     // hash(source id, observation id) -> trace row key, for updates that omit the trace id.
     ObservationTraceCache m_observationTraces;
 
