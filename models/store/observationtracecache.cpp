@@ -4,7 +4,6 @@ namespace tg {
 
 ObservationTraceCache::ObservationTraceCache(int setBits)
     : m_mask((quint64(1) << setBits) - 1)
-    , m_setBits(setBits)
 {
 }
 
@@ -13,7 +12,7 @@ ObservationTraceCache::~ObservationTraceCache() = default;
 void ObservationTraceCache::remember(quint64 key, qint64 traceRk)
 {
     if (!m_sets)
-        m_sets = std::make_unique<Set[]>(size_t(1) << m_setBits); // zeroed: every way empty
+        m_sets = std::make_unique<Set[]>(size_t(m_mask) + 1); // zeroed: every way empty
     key = storedKey(key);
     Set &set = setFor(key);
     int way = 0;

@@ -33,9 +33,8 @@ private:
     static quint64 storedKey(quint64 key) { return key == 0 ? 1 : key; } // 0 marks an empty way
     Set &setFor(quint64 key) const { return m_sets[key & m_mask]; }
 
-    std::unique_ptr<Set[]> m_sets; // allocated on first use
+    std::unique_ptr<Set[]> m_sets; // m_mask + 1 sets, allocated on first use
     quint64 m_mask = 0;
-    int m_setBits = 0;
 };
 
 } // namespace tg
