@@ -8,6 +8,7 @@
 // Traceglass's export dialect (Langfuse attributes, ~1 KB chat payloads, 512 spans per line, as a
 // Collector batch); files and the export store are built once under $TRACEGLASS_BENCH_DIR (default
 // /tmp/traceglass-bench) as formats-*.
+#include "benchcpu.h"
 #include "benchdata.h"
 #include "demo/demogenerator.h"
 #include "formats/gzip.h"
@@ -33,6 +34,8 @@
 extern char **environ;
 
 using namespace tg;
+using bench::cpuSeconds;
+using bench::processCpuSeconds;
 
 namespace {
 
@@ -48,21 +51,6 @@ QString benchDir()
 double peakRssMB(const rusage &usage)
 {
     return double(usage.ru_maxrss) * 1024.0 / kMB; // ru_maxrss is in KiB on Linux
-}
-
-double cpuSeconds(const rusage &usage)
-{
-    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
-/// CPU time of every thread of this process so far, for "MB per CPU second": the figure the load
-/// of a shared machine disturbs least.
-double processCpuSeconds()
-{
-    rusage usage {};
-    getrusage(RUSAGE_SELF, &usage);
-    return cpuSeconds(usage);
 }
 
 double processPeakRssMB()
