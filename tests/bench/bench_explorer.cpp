@@ -33,20 +33,13 @@ namespace {
 
 constexpr int kObservations = 100'000;
 
-QString benchDir()
-{
-    const QString dir = qEnvironmentVariable("TRACEGLASS_BENCH_DIR", QStringLiteral("/tmp/traceglass-bench"));
-    QDir().mkpath(dir);
-    return dir;
-}
-
 /// A store holding one 100,000-observation trace (agent -> 33k tools -> generations), built once.
 TraceStore &largeTraceStore(qint64 *traceRk)
 {
     static std::unique_ptr<TraceStore> store;
     static qint64 rk = 0;
     if (!store) {
-        const QString path = benchDir() + QStringLiteral("/explorer-large-trace.db");
+        const QString path = bench::benchDir() + QStringLiteral("/explorer-large-trace.db");
         const QString done = path + QStringLiteral(".complete");
         if (!QFile::exists(done)) {
             bench::removeStoreFiles(path);

@@ -41,13 +41,6 @@ namespace {
 
 constexpr double kMB = 1e6;
 
-QString benchDir()
-{
-    const QString dir = qEnvironmentVariable("TRACEGLASS_BENCH_DIR", QStringLiteral("/tmp/traceglass-bench"));
-    QDir().mkpath(dir);
-    return dir;
-}
-
 double peakRssMB(const rusage &usage)
 {
     return double(usage.ru_maxrss) * 1024.0 / kMB; // ru_maxrss is in KiB on Linux
@@ -70,7 +63,7 @@ void removeStore(const QString &path)
 /// OTLP JSON Lines of about `megabytes` MB (built once): demo traces, 512 spans per line.
 QString jsonlFile(int megabytes)
 {
-    const QString path = benchDir() + QStringLiteral("/formats-%1mb.otlp.jsonl").arg(megabytes);
+    const QString path = bench::benchDir() + QStringLiteral("/formats-%1mb.otlp.jsonl").arg(megabytes);
     if (QFile::exists(path + QStringLiteral(".complete")))
         return path;
     QFile out(path);
@@ -184,7 +177,7 @@ void BM_ImportOtlpJsonl(benchmark::State &state)
 {
     const QString path = jsonlFile(200);
     const qint64 bytes = QFileInfo(path).size();
-    const QString db = benchDir() + QStringLiteral("/formats-import-inprocess.db");
+    const QString db = bench::benchDir() + QStringLiteral("/formats-import-inprocess.db");
     qint64 spans = 0;
     double seconds = 0;
     double cpu = 0;
@@ -245,10 +238,11 @@ void BM_ImportCommand(benchmark::State &state)
 {
     const QString path = jsonlFile(int(state.range(0)));
     const qint64 bytes = QFileInfo(path).size();
-    const QString db = benchDir() + QStringLiteral("/formats-import-command.db");
+    const QString db = bench::benchDir() + QStringLiteral("/formats-import-command.db");
     const QByteArray self = QFile::encodeName(QCoreApplication::applicationFilePath());
     const QByteArray binary = QByteArrayLiteral(TRACEGLASS_BINARY_DIR "/app/traceglass");
-    const QByteArray report = QFile::encodeName(benchDir() + QStringLiteral("/formats-import-command.rss"));
+    const QByteArray report
+        = QFile::encodeName(bench::benchDir() + QStringLiteral("/formats-import-command.rss"));
     const QByteArray dbArg = db.toLocal8Bit();
     const QByteArray fileArg = path.toLocal8Bit();
     double seconds = 0;
@@ -288,7 +282,7 @@ BENCHMARK(BM_ImportCommand)->Arg(200)->Arg(1000)->Unit(benchmark::kMillisecond)-
 /// The ~200 MB file imported once, for the exports.
 std::unique_ptr<TraceStore> exportStore()
 {
-    const QString db = benchDir() + QStringLiteral("/formats-export.db");
+    const QString db = bench::benchDir() + QStringLiteral("/formats-export.db");
     if (QFile::exists(db + QStringLiteral(".complete")))
         return openStore(db);
     removeStore(db);
@@ -306,7 +300,8 @@ void BM_Export(benchmark::State &state)
     const auto format = ExportFormat(state.range(0));
     state.SetLabel(exportFormatKey(format).toStdString());
     auto store = exportStore();
-    const QString out = benchDir() + QStringLiteral("/formats-export-out") + exportFormatSuffix(format);
+    const QString out
+        = bench::benchDir() + QStringLiteral("/formats-export-out") + exportFormatSuffix(format);
     ExportSelection all;
     all.query = TraceQuery();
     ExportOptions options;

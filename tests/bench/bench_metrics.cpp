@@ -33,13 +33,6 @@ const qint64 kStart = 1'780'000'000LL * kSecond;
 constexpr int kTraces = 50'000;
 constexpr int kPerTrace = 20;
 
-QString benchDir()
-{
-    const QString dir = qEnvironmentVariable("TRACEGLASS_BENCH_DIR", QStringLiteral("/tmp/traceglass-bench"));
-    QDir().mkpath(dir);
-    return dir;
-}
-
 std::unique_ptr<TraceStore> openOrDie(const QString &path)
 {
     StoreOptions options;
@@ -56,7 +49,7 @@ std::unique_ptr<TraceStore> openOrDie(const QString &path)
 TraceStore &dataset()
 {
     static std::unique_ptr<TraceStore> store = [] {
-        const QString path = benchDir() + QStringLiteral("/metrics-1m.db");
+        const QString path = bench::benchDir() + QStringLiteral("/metrics-1m.db");
         const QString donePath = path + QStringLiteral(".complete");
         if (QFile::exists(donePath))
             return openOrDie(path);

@@ -29,7 +29,7 @@ namespace {
 /// beside the other benchmark files and copied for every run.
 QString prefilledStore(int traces)
 {
-    const QString cached = receiverBenchDir() + QStringLiteral("/receiver-prefilled-%1.db").arg(traces);
+    const QString cached = benchDir() + QStringLiteral("/receiver-prefilled-%1.db").arg(traces);
     if (!QFile::exists(cached + QStringLiteral(".complete"))) {
         removeStoreFiles(cached);
         StoreOptions options;

@@ -24,13 +24,6 @@ namespace {
 constexpr qint64 kSecond = 1'000'000'000;
 const qint64 kStart = 1'780'000'000LL * kSecond;
 
-QString benchDir()
-{
-    const QString dir = qEnvironmentVariable("TRACEGLASS_BENCH_DIR", QStringLiteral("/tmp/traceglass-bench"));
-    QDir().mkpath(dir);
-    return dir;
-}
-
 void submitAll(TraceStore &store, std::vector<WriteBatch> &batches)
 {
     for (WriteBatch &batch : batches) {
@@ -67,7 +60,7 @@ void waitForIndex(TraceStore &store)
 std::unique_ptr<TraceStore> dataset(const QString &name, int traces, int perTrace, int payloadBytes,
     const std::function<void(WriteBatch &, int)> &decorate = {})
 {
-    const QString path = benchDir() + u'/' + name + QStringLiteral(".db");
+    const QString path = bench::benchDir() + u'/' + name + QStringLiteral(".db");
     const QString donePath = path + QStringLiteral(".complete");
     if (QFile::exists(donePath))
         return openOrDie(path);
@@ -120,7 +113,7 @@ void BM_IngestObservations(benchmark::State &state)
     {
         // Sustained ingest is measured warm: the first ingest of a fresh process also pays the
         // page faults of growing the heap and SQLite's page cache, which moved the figure by 30%.
-        const QString warmPath = benchDir() + QStringLiteral("/ingest-warmup.db");
+        const QString warmPath = bench::benchDir() + QStringLiteral("/ingest-warmup.db");
         bench::removeStoreFiles(warmPath);
         auto warm = openOrDie(warmPath, fullText);
         warm->ensureSource(SourceKind::Demo, QStringLiteral("bench"), QStringLiteral("Bench"));
@@ -134,7 +127,7 @@ void BM_IngestObservations(benchmark::State &state)
     double indexRate = 0;
     for (auto _ : state) {
         state.PauseTiming();
-        const QString path = benchDir() + QStringLiteral("/ingest.db");
+        const QString path = bench::benchDir() + QStringLiteral("/ingest.db");
         bench::removeStoreFiles(path);
         auto store = openOrDie(path, fullText);
         store->ensureSource(SourceKind::Demo, QStringLiteral("bench"), QStringLiteral("Bench"));
@@ -167,7 +160,7 @@ void BM_FullTextCatchUp(benchmark::State &state)
 {
     // Index an existing store from scratch: the background indexer's own rate.
     const int observations = 200'000;
-    const QString path = benchDir() + QStringLiteral("/catchup.db");
+    const QString path = bench::benchDir() + QStringLiteral("/catchup.db");
     bench::removeStoreFiles(path);
     {
         auto store = openOrDie(path, false);

@@ -5,6 +5,7 @@
 
 #include "domain/records.h"
 
+#include <QDir>
 #include <QFile>
 #include <QRandomGenerator>
 #include <QString>
@@ -12,6 +13,15 @@
 #include <array>
 
 namespace tg::bench {
+
+/// Where benchmarks keep the data they build once ($TRACEGLASS_BENCH_DIR, default
+/// /tmp/traceglass-bench).
+inline QString benchDir()
+{
+    const QString dir = qEnvironmentVariable("TRACEGLASS_BENCH_DIR", QStringLiteral("/tmp/traceglass-bench"));
+    QDir().mkpath(dir);
+    return dir;
+}
 
 /// Deletes a store and everything beside it (WAL, shared memory, full-text index).
 inline void removeStoreFiles(const QString &path)

@@ -21,17 +21,9 @@ namespace tg::bench {
 
 constexpr int kSpansPerBatch = 512;
 
-/// Where the receiver benchmarks keep their stores ($TRACEGLASS_BENCH_DIR).
-inline QString receiverBenchDir()
-{
-    const QString dir = qEnvironmentVariable("TRACEGLASS_BENCH_DIR", QStringLiteral("/tmp/traceglass-bench"));
-    QDir().mkpath(dir);
-    return dir;
-}
-
 inline QString freshStore(const QString &name)
 {
-    const QString path = receiverBenchDir() + u'/' + name;
+    const QString path = benchDir() + u'/' + name;
     removeStoreFiles(path);
     return path;
 }
