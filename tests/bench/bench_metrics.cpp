@@ -4,6 +4,7 @@
 //   redraw a 100,000-point series (reduce to the pixel width, then a QChart render into a QImage).
 // The data set is built once under $TRACEGLASS_BENCH_DIR (default /tmp/traceglass-bench).
 #include "benchdata.h"
+#include "benchstore.h"
 #include "charts/metricschartview.h"
 #include "metrics/localaggregator.h"
 #include "metrics/pointreducer.h"
@@ -33,18 +34,6 @@ const qint64 kStart = 1'780'000'000LL * kSecond;
 constexpr int kTraces = 50'000;
 constexpr int kPerTrace = 20;
 
-std::unique_ptr<TraceStore> openOrDie(const QString &path)
-{
-    StoreOptions options;
-    options.path = path;
-    options.fullTextIndex = false;
-    QString error;
-    auto store = TraceStore::open(options, &error);
-    if (!store)
-        qFatal("cannot open %s: %s", qPrintable(path), qPrintable(error));
-    return store;
-}
-
 /// 1,000,000 observations in 50,000 traces of 20, spread evenly over 30 days.
 TraceStore &dataset()
 {
@@ -52,9 +41,9 @@ TraceStore &dataset()
         const QString path = bench::benchDir() + QStringLiteral("/metrics-1m.db");
         const QString donePath = path + QStringLiteral(".complete");
         if (QFile::exists(donePath))
-            return openOrDie(path);
+            return bench::openOrDie(path, false);
         bench::removeStoreFiles(path);
-        auto s = openOrDie(path);
+        auto s = bench::openOrDie(path, false);
         const qint64 source
             = s->ensureSource(SourceKind::Demo, QStringLiteral("bench"), QStringLiteral("Bench"));
         QRandomGenerator rng(42);

@@ -3,6 +3,7 @@
 //   loopback, counted when committed (a 200 is only sent after the commit);
 //   request-to-200 latency percentiles at a steady 20,000 spans/s.
 #include "benchcpu.h"
+#include "benchstore.h"
 #include "receiver/tracereceiver.h"
 #include "receiverbenchclient.h"
 #include "store/tracestore.h"
@@ -12,7 +13,6 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QHostAddress>
-#include <QRandomGenerator>
 #include <QTcpSocket>
 
 #include <atomic>
@@ -25,36 +25,12 @@ using namespace tg::bench;
 
 namespace {
 
-/// A store already holding `traces` traces (two observations each, short payloads), built once
-/// beside the other benchmark files and copied for every run.
-QString prefilledStore(int traces)
+/// A copy of a store already holding 1,000,000 traces of two observations with short payloads
+/// (bench_store's "million-traces" data set, built once).
+QString prefilledStore()
 {
-    const QString cached = benchDir() + QStringLiteral("/receiver-prefilled-%1.db").arg(traces);
-    if (!QFile::exists(cached + QStringLiteral(".complete"))) {
-        removeStoreFiles(cached);
-        StoreOptions options;
-        options.path = cached;
-        QString error;
-        auto store = TraceStore::open(options, &error);
-        if (!store)
-            qFatal("%s", qPrintable(error));
-        QRandomGenerator rng(99);
-        const qint64 start = 1'770'000'000'000'000'000LL;
-        for (int done = 0; done < traces;) {
-            WriteBatch batch;
-            batch.sourceId = store->ensureSource(
-                SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local receiver"));
-            for (int i = 0; i < 2000 && done < traces; ++i, ++done)
-                appendTrace(batch, rng, start + done * 1'000'000LL, 2, 100);
-            while (store->submit(batch) != SubmitStatus::Queued)
-                std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
-        store->flush();
-        while (store->fullTextBacklog() > 0)
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        store.reset();
-        QFile(cached + QStringLiteral(".complete")).open(QIODevice::WriteOnly);
-    }
+    const QString cached = benchDir() + QStringLiteral("/million-traces.db");
+    dataset(QStringLiteral("million-traces"), 1'000'000, 2, 100).reset();
     const QString path = freshStore(QStringLiteral("receiver-e2e-large.db"));
     for (const QString &suffix : { QString(), QStringLiteral(".fts") })
         if (!QFile::copy(cached + suffix, path + suffix))
@@ -140,14 +116,9 @@ BENCHMARK(BM_ReceiverEndToEnd)->Arg(4)->Arg(1)->Unit(benchmark::kMillisecond)->I
 // large, so each commit's new traces land on many different index pages.
 void BM_ReceiverEndToEndIntoLargeStore(benchmark::State &state)
 {
-    const int traces = static_cast<int>(state.range(0));
-    runEndToEnd(state, 4, [traces] { return prefilledStore(traces); });
+    runEndToEnd(state, 4, prefilledStore);
 }
-BENCHMARK(BM_ReceiverEndToEndIntoLargeStore)
-    ->Arg(1'000'000)
-    ->Unit(benchmark::kMillisecond)
-    ->Iterations(1)
-    ->UseRealTime();
+BENCHMARK(BM_ReceiverEndToEndIntoLargeStore)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 
 void BM_ReceiverLatencyAtSteadyRate(benchmark::State &state)
 {

@@ -6,6 +6,7 @@
 //   full-text search over 1,000,000 indexed observations.
 // Large data sets are built once and kept under $TRACEGLASS_BENCH_DIR (default /tmp/traceglass-bench).
 #include "benchdata.h"
+#include "benchstore.h"
 #include "itemmodels/spantree.h"
 #include "store/storereader.h"
 #include "store/tracestore.h"
@@ -18,77 +19,15 @@
 #include <thread>
 
 using namespace tg;
+using bench::dataset;
+using bench::openOrDie;
+using bench::submitAll;
+using bench::waitForIndex;
 
 namespace {
 
 constexpr qint64 kSecond = 1'000'000'000;
-const qint64 kStart = 1'780'000'000LL * kSecond;
-
-void submitAll(TraceStore &store, std::vector<WriteBatch> &batches)
-{
-    for (WriteBatch &batch : batches) {
-        for (;;) {
-            WriteBatch copy = batch;
-            const SubmitStatus status = store.submit(std::move(copy));
-            if (status == SubmitStatus::Queued)
-                break;
-            std::this_thread::sleep_for(std::chrono::microseconds(200));
-        }
-    }
-}
-
-std::unique_ptr<TraceStore> openOrDie(const QString &path, bool fullText = true)
-{
-    StoreOptions options;
-    options.path = path;
-    options.fullTextIndex = fullText;
-    QString error;
-    auto store = TraceStore::open(options, &error);
-    if (!store)
-        qFatal("cannot open %s: %s", qPrintable(path), qPrintable(error));
-    return store;
-}
-
-void waitForIndex(TraceStore &store)
-{
-    while (store.fullTextBacklog() > 0)
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-}
-
-/// Builds (once) a store at `name` with `observations` observations in traces of
-/// `perTrace`, payloads of `payloadBytes`; `decorate` may tweak each batch.
-std::unique_ptr<TraceStore> dataset(const QString &name, int traces, int perTrace, int payloadBytes,
-    const std::function<void(WriteBatch &, int)> &decorate = {})
-{
-    const QString path = bench::benchDir() + u'/' + name + QStringLiteral(".db");
-    const QString donePath = path + QStringLiteral(".complete");
-    if (QFile::exists(donePath))
-        return openOrDie(path);
-    bench::removeStoreFiles(path);
-    auto store = openOrDie(path);
-    const qint64 source
-        = store->ensureSource(SourceKind::Demo, QStringLiteral("bench"), QStringLiteral("Bench"));
-    QRandomGenerator rng(42);
-    QElapsedTimer timer;
-    timer.start();
-    const int tracesPerBatch = std::max(1, 2000 / perTrace);
-    for (int t = 0; t < traces; t += tracesPerBatch) {
-        WriteBatch batch;
-        batch.sourceId = source;
-        for (int i = t; i < std::min(traces, t + tracesPerBatch); ++i)
-            bench::appendTrace(batch, rng, kStart + i * 1'000'000'000LL, perTrace, payloadBytes);
-        if (decorate)
-            decorate(batch, t);
-        std::vector<WriteBatch> one { std::move(batch) };
-        submitAll(*store, one);
-    }
-    store->flush();
-    fprintf(stderr, "built %s in %.1f s; indexing...\n", qPrintable(name), timer.elapsed() / 1000.0);
-    waitForIndex(*store);
-    QFile done(donePath);
-    done.open(QIODevice::WriteOnly);
-    return store;
-}
+const qint64 kStart = bench::kDatasetStartNs;
 
 void BM_IngestObservations(benchmark::State &state)
 {
