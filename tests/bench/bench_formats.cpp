@@ -10,6 +10,7 @@
 // /tmp/traceglass-bench) as formats-*.
 #include "benchcpu.h"
 #include "benchdata.h"
+#include "benchstore.h"
 #include "demo/demogenerator.h"
 #include "formats/gzip.h"
 #include "formats/otlpexportbuilder.h"
@@ -107,18 +108,6 @@ QString jsonlFile(int megabytes)
     return path;
 }
 
-std::unique_ptr<TraceStore> openStore(const QString &path, bool fullText = false)
-{
-    StoreOptions options;
-    options.path = path;
-    options.fullTextIndex = fullText;
-    QString error;
-    auto store = TraceStore::open(options, &error);
-    if (!store)
-        qFatal("cannot open %s: %s", qPrintable(path), qPrintable(error));
-    return store;
-}
-
 /// The same file gzip-compressed (built once).
 QString gzipJsonlFile(int megabytes)
 {
@@ -184,7 +173,7 @@ void BM_ImportOtlpJsonl(benchmark::State &state)
     for (auto _ : state) {
         state.PauseTiming();
         removeStore(db);
-        auto store = openStore(db);
+        auto store = bench::openOrDie(db, false);
         state.ResumeTiming();
         QElapsedTimer timer;
         timer.start();
@@ -284,9 +273,9 @@ std::unique_ptr<TraceStore> exportStore()
 {
     const QString db = bench::benchDir() + QStringLiteral("/formats-export.db");
     if (QFile::exists(db + QStringLiteral(".complete")))
-        return openStore(db);
+        return bench::openOrDie(db, false);
     removeStore(db);
-    auto store = openStore(db);
+    auto store = bench::openOrDie(db, false);
     const TraceFileImportResult result = TraceFileImporter::importFile(*store, jsonlFile(200));
     store->flush();
     if (!result.ok)
