@@ -8,9 +8,33 @@
 
 namespace tg {
 
-OtlpAttributes::OtlpAttributes(const KeyValues &keyValues)
+namespace {
+
+/// A table of a few dozen entries is over a kilobyte: too big for malloc's per-thread cache, so
+/// allocating one per span took the slow path and a fifth of the mapping's malloc time. Each
+/// thread keeps the storage of its last few tables for the next ones instead.
+using EntryStorage = std::vector<OtlpAttributes::Entry>;
+thread_local std::vector<EntryStorage> t_spareStorage;
+constexpr size_t kMaxSpareStorage = 8;
+constexpr size_t kMaxSpareCapacity = 256; // a span with thousands of attributes does not stay
+
+EntryStorage takeStorage()
 {
-    m_entries.reserve(32); // LLM spans carry a few dozen attributes at most, as a rule
+    if (t_spareStorage.empty()) {
+        EntryStorage storage;
+        storage.reserve(32); // LLM spans carry a few dozen attributes at most, as a rule
+        return storage;
+    }
+    EntryStorage storage = std::move(t_spareStorage.back());
+    t_spareStorage.pop_back();
+    return storage;
+}
+
+} // namespace
+
+OtlpAttributes::OtlpAttributes(const KeyValues &keyValues)
+    : m_entries(takeStorage())
+{
     quint32 order = 0;
     for (const otlpwire::KeyValue &kv : keyValues)
         m_entries.push_back(Entry { kv.key(), kv.value(), order++ });
@@ -29,6 +53,15 @@ OtlpAttributes::OtlpAttributes(const KeyValues &keyValues)
         const unsigned slot = keySlot(entry.key);
         m_filter[slot >> 6] |= quint64(1) << (slot & 63);
     }
+}
+
+OtlpAttributes::~OtlpAttributes()
+{
+    if (m_entries.capacity() == 0 || m_entries.capacity() > kMaxSpareCapacity
+        || t_spareStorage.size() >= kMaxSpareStorage)
+        return;
+    m_entries.clear();
+    t_spareStorage.push_back(std::move(m_entries));
 }
 
 unsigned OtlpAttributes::keySlot(std::string_view key)

@@ -35,6 +35,11 @@ public:
 
     OtlpAttributes() = default;
     explicit OtlpAttributes(const KeyValues &keyValues);
+    ~OtlpAttributes();
+    OtlpAttributes(const OtlpAttributes &) = default;
+    OtlpAttributes &operator=(const OtlpAttributes &) = default;
+    OtlpAttributes(OtlpAttributes &&) noexcept = default;
+    OtlpAttributes &operator=(OtlpAttributes &&) noexcept = default;
 
     const AnyValue *find(std::string_view key) const;
     /// find(), but only for values Langfuse treats as given: not unset, not "", not [] or {}.

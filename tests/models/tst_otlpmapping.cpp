@@ -505,6 +505,38 @@ private slots:
         set(span.mutable_attributes(), "user.id", "last");
         QCOMPARE(tg::mapTraceRequest(request).batch.traces.at(0).userId, QStringLiteral("last"));
     }
+
+    void spansSeeOnlyTheirOwnAttributes()
+    {
+        // Attribute tables reuse the storage of earlier ones: nothing of a span may show in the
+        // next, whether it had more attributes, fewer, or thousands.
+        Request request;
+        Span &big = addSpan(request, kRootSpan);
+        for (int i = 0; i < 300; ++i)
+            set(big.mutable_attributes(), QByteArray("attr." + QByteArray::number(i)).constData(), "x");
+        set(big.mutable_attributes(), "user.id", "u-big");
+        set(big.mutable_attributes(), "session.id", "s-big");
+        Span &many = addSpan(request, "0000000000000002", kRootSpan);
+        for (int i = 0; i < 40; ++i)
+            set(many.mutable_attributes(), QByteArray("k." + QByteArray::number(i)).constData(), "y");
+        set(many.mutable_attributes(), "gen_ai.request.model", "model-a");
+        addSpan(request, "0000000000000003", kRootSpan); // none at all
+        Span &few = addSpan(request, "0000000000000004", kRootSpan);
+        set(few.mutable_attributes(), "gen_ai.usage.input_tokens", qint64(5));
+        for (int round = 0; round < 2; ++round) {
+            const auto result = tg::mapTraceRequest(request);
+            const auto &o = result.batch.observations;
+            QCOMPARE(o.size(), size_t(4));
+            QCOMPARE(json(o[0].metadata).toObject().value(u"attributes").toObject().size(), 302);
+            QCOMPARE(o[1].model, QStringLiteral("model-a"));
+            QCOMPARE(json(o[1].metadata).toObject().value(u"attributes").toObject().size(), 41);
+            QVERIFY(o[2].model.isEmpty());
+            QVERIFY(json(o[2].metadata).toObject().value(u"attributes").toObject().isEmpty());
+            QVERIFY(o[3].model.isEmpty());
+            QCOMPARE(o[3].usage.values.value(QStringLiteral("input")), 5);
+            QCOMPARE(result.batch.traces.at(0).userId, QStringLiteral("u-big"));
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestOtlpMapping)
