@@ -1,5 +1,7 @@
 #include "jsontext.h"
 
+#include "sharedslice.h"
+
 #include "utf8.h"
 
 #include <algorithm>
@@ -543,9 +545,14 @@ QByteArray JsonText::number(double value)
 
 QByteArray JsonText::fromMaybeJson(std::string_view utf8)
 {
+    return fromMaybeJson(utf8, nullptr);
+}
+
+QByteArray JsonText::fromMaybeJson(std::string_view utf8, const QByteArray *owner)
+{
     const QByteArrayView text = trimmed(QByteArrayView(utf8.data(), qsizetype(utf8.size())));
     if (!text.isEmpty() && mayStartJson(text.front()) && isValid(text))
-        return text.toByteArray();
+        return owner ? sharedSlice(*owner, text) : text.toByteArray();
     return quote(utf8);
 }
 

@@ -50,6 +50,9 @@ public:
     /// The raw value if it is valid JSON text, else the text as a JSON string: how Langfuse reads
     /// a string attribute that may or may not hold JSON.
     static QByteArray fromMaybeJson(std::string_view utf8);
+    /// fromMaybeJson(), sharing `owner`'s storage when the JSON text lies inside it: no
+    /// allocation and no copy (see sharedSlice()).
+    static QByteArray fromMaybeJson(std::string_view utf8, const QByteArray *owner);
 };
 
 /// Builds a JSON object from raw member texts; setting a key again replaces its value in place,

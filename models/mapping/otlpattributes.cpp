@@ -246,8 +246,13 @@ void OtlpAttributes::appendJson(QByteArray &out, const AnyValue &value, int dept
 
 QByteArray OtlpAttributes::toPayloadJson(const AnyValue &value)
 {
+    return toPayloadJson(value, nullptr);
+}
+
+QByteArray OtlpAttributes::toPayloadJson(const AnyValue &value, const QByteArray *owner)
+{
     if (value.value_case() == AnyValue::kStringValue)
-        return JsonText::fromMaybeJson(value.string_value());
+        return JsonText::fromMaybeJson(value.string_value(), owner);
     return toJson(value);
 }
 

@@ -26,6 +26,8 @@ struct OtlpScopeContext
     QString scopeName;
     QString scopeVersion;
     bool isLangfuseSdk = false; ///< scope name starts with "langfuse-sdk"
+    /// The request's bytes when held in a QByteArray: input and output sent as JSON share them.
+    const QByteArray *source = nullptr;
 
     /// Fills every field from a resource and a scope; `resource` must outlive the context.
     void setResource(const OtlpAttributes &resourceAttributes);
@@ -61,6 +63,8 @@ public:
     ObservationType observationType() const;
     QString observationName() const;
     Payloads observationPayloads() const;
+    /// A payload attribute's JSON (OtlpAttributes::toPayloadJson()); null for no value.
+    QByteArray payload(const OtlpAttributes::AnyValue *value) const;
     /// langfuse.trace.input/output, else the observation's payloads (what a root span gives).
     Payloads tracePayloads(const Payloads &observation) const;
     QByteArray observationMetadata() const;

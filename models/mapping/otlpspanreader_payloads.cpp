@@ -17,11 +17,6 @@ QByteArrayView bytesOf(std::string_view text)
     return QByteArrayView(text.data(), qsizetype(text.size()));
 }
 
-QByteArray payloadOf(const AnyValue *value)
-{
-    return value ? OtlpAttributes::toPayloadJson(*value) : QByteArray();
-}
-
 bool isDigits(QByteArrayView text)
 {
     return !text.isEmpty() && text.size() <= 9
@@ -421,14 +416,14 @@ OtlpSpanReader::Payloads OtlpSpanReader::frameworkPayloads() const
 {
     const OtlpAttributes &a = m_attributes;
     auto given = [&a](std::string_view key) { return a.given(key); };
-    auto pair = [](const AnyValue *in, const AnyValue *out) {
-        return Payloads { payloadOf(in), payloadOf(out) };
+    auto pair = [this](const AnyValue *in, const AnyValue *out) {
+        return Payloads { payload(in), payload(out) };
     };
 
     // Vercel AI SDK.
     if (m_scope.scopeName == u"ai") {
         Payloads p;
-        p.input = payloadOf(a.find("ai.prompt.messages") ? a.find("ai.prompt.messages")
+        p.input = payload(a.find("ai.prompt.messages") ? a.find("ai.prompt.messages")
                 : a.find("ai.prompt")                    ? a.find("ai.prompt")
                                                          : a.find("ai.toolCall.args"));
         if (a.find("ai.response.text") && a.find("ai.response.toolCalls")) {
@@ -444,7 +439,7 @@ OtlpSpanReader::Payloads OtlpSpanReader::frameworkPayloads() const
                 if (!out)
                     out = a.find(key);
             }
-            p.output = payloadOf(out);
+            p.output = payload(out);
         }
         return p;
     }
@@ -496,7 +491,7 @@ OtlpSpanReader::Payloads OtlpSpanReader::frameworkPayloads() const
         in = given("pydantic_ai.all_messages");
         out = given("final_result");
         if (in || out)
-            return Payloads { withSystemInstructions(payloadOf(in)), payloadOf(out) };
+            return Payloads { withSystemInstructions(payload(in)), payload(out) };
     }
     in = given("tool_arguments");
     out = given("tool_response");
@@ -514,9 +509,14 @@ OtlpSpanReader::Payloads OtlpSpanReader::frameworkPayloads() const
     in = given("gen_ai.input.messages");
     out = given("gen_ai.output.messages");
     if (in || out)
-        return Payloads { withSystemInstructions(payloadOf(in)), payloadOf(out) };
+        return Payloads { withSystemInstructions(payload(in)), payload(out) };
 
     return pair(given("gen_ai.tool.call.arguments"), given("gen_ai.tool.call.result"));
+}
+
+QByteArray OtlpSpanReader::payload(const AnyValue *value) const
+{
+    return value ? OtlpAttributes::toPayloadJson(*value, m_scope.source) : QByteArray();
 }
 
 OtlpSpanReader::Payloads OtlpSpanReader::observationPayloads() const
@@ -524,7 +524,7 @@ OtlpSpanReader::Payloads OtlpSpanReader::observationPayloads() const
     const AnyValue *in = m_attributes.given("langfuse.observation.input");
     const AnyValue *out = m_attributes.given("langfuse.observation.output");
     if (in || out)
-        return Payloads { payloadOf(in), payloadOf(out) };
+        return Payloads { payload(in), payload(out) };
     return frameworkPayloads();
 }
 
@@ -533,8 +533,8 @@ OtlpSpanReader::Payloads OtlpSpanReader::tracePayloads(const Payloads &observati
     const AnyValue *in = m_attributes.given("langfuse.trace.input");
     const AnyValue *out = m_attributes.given("langfuse.trace.output");
     if (in || out) {
-        return Payloads { payloadOf(in ? in : m_attributes.given("langfuse.observation.input")),
-            payloadOf(out ? out : m_attributes.given("langfuse.observation.output")) };
+        return Payloads { payload(in ? in : m_attributes.given("langfuse.observation.input")),
+            payload(out ? out : m_attributes.given("langfuse.observation.output")) };
     }
     return observation;
 }

@@ -110,9 +110,9 @@ public:
             } else {
                 const OtlpAttributes &attributes = reader.attributes();
                 if (const auto *input = attributes.given("langfuse.trace.input"))
-                    trace.input = OtlpAttributes::toPayloadJson(*input);
+                    trace.input = reader.payload(input);
                 if (const auto *output = attributes.given("langfuse.trace.output"))
-                    trace.output = OtlpAttributes::toPayloadJson(*output);
+                    trace.output = reader.payload(output);
             }
         } else {
             trace.environment = reader.environment(true);
@@ -221,6 +221,7 @@ OtlpMappingResult OtlpTraceMapper::map(const otlpwire::TraceRequest &request, co
     for (const otlpwire::ResourceSpans &resource : request.resource_spans) {
         const OtlpAttributes resourceAttributes(resource.resource.attributes);
         OtlpScopeContext context;
+        context.source = request.owner;
         context.setResource(resourceAttributes);
         int s = 0;
         for (const otlpwire::ScopeSpans &scope : resource.scope_spans) {

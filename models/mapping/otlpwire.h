@@ -281,7 +281,14 @@ struct TraceRequest
         : resource_spans(bytes, 1)
     {
     }
+    /// Over `bytes`, which mapping may then share instead of copying (sharedSlice()).
+    explicit TraceRequest(const QByteArray &bytes)
+        : resource_spans(std::string_view(bytes.constData(), size_t(bytes.size())), 1)
+        , owner(&bytes)
+    {
+    }
     Repeated<ResourceSpans> resource_spans;
+    const QByteArray *owner = nullptr; ///< the bytes viewed, when held in a QByteArray
 };
 
 /// libprotobuf's nesting limit for parsing, which validation applies as well.

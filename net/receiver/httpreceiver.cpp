@@ -330,7 +330,7 @@ void HttpReceiver::handleTraces(HttpRequest request, HttpResponder responder)
             reply(otlpErrorResponse(kind, 400, error));
             return;
         }
-        mapped = mapTraceRequest(otlpwire::TraceRequest(bytes));
+        mapped = mapTraceRequest(otlpwire::TraceRequest(body.data));
     } else {
         const OtlpDecodeResult decoded = OtlpDecoder::decodeTraceRequest(body.data, kind);
         if (!decoded.ok()) {

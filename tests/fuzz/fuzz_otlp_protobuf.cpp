@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -16,11 +17,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const bool wireOk = tg::otlpwire::validateTraceRequest(bytes, nullptr);
     fuzzotlp::require(wireOk == decoded.ok(), "wire validation agrees with libprotobuf");
     if (wireOk) {
-        const tg::OtlpMappingResult fromBody = tg::mapTraceRequest(tg::otlpwire::TraceRequest(bytes));
+        // As the receiver does: from a body it owns, whose payloads the records then share.
+        auto owned = std::make_unique<QByteArray>(body.toByteArray());
+        const tg::OtlpMappingResult fromBody = tg::mapTraceRequest(tg::otlpwire::TraceRequest(*owned));
+        owned.reset();
         const tg::OtlpMappingResult fromMessage = tg::mapTraceRequest(decoded.request);
         fuzzotlp::require(fromBody.acceptedSpans == fromMessage.acceptedSpans
                 && fromBody.rejectedSpans == fromMessage.rejectedSpans,
             "the body and the parsed message map the same spans");
+        const auto &a = fromBody.batch.observations;
+        const auto &b = fromMessage.batch.observations;
+        fuzzotlp::require(a.size() == b.size(), "the same observations");
+        for (size_t i = 0; i < a.size() && i < b.size(); ++i)
+            fuzzotlp::require(a[i].input == b[i].input && a[i].output == b[i].output,
+                "shared payloads outlive the body and equal copied ones");
     }
     if (decoded.ok())
         fuzzotlp::checkMapping(decoded.request);

@@ -1,5 +1,6 @@
 // JsonText and JsonObjectBuilder: validation, splitting, quoting; hostile input must not crash.
 #include "mapping/jsontext.h"
+#include "mapping/sharedslice.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -160,6 +161,59 @@ private slots:
         QCOMPARE(JsonText::fromMaybeJson("true"), QByteArray("true"));
         QCOMPARE(JsonText::fromMaybeJson("{broken"), QByteArray("\"{broken\""));
         QCOMPARE(JsonText::fromMaybeJson(""), QByteArray("\"\""));
+    }
+
+    void fromMaybeJsonSharesItsOwner()
+    {
+        QByteArray owner("xx [1, 2] yy \"quoted\" plain");
+        const char *base = owner.constData();
+        const QByteArray json = JsonText::fromMaybeJson(std::string_view(base + 2, 8), &owner);
+        QCOMPARE(json, QByteArray("[1, 2]"));
+        QCOMPARE(json.constData(), base + 3); // trimmed, and not copied
+        const QByteArray quoted = JsonText::fromMaybeJson(std::string_view(base + 13, 8), &owner);
+        QCOMPARE(quoted.constData(), base + 13);
+        // Text that is not JSON is quoted into a buffer of its own.
+        const QByteArray plain = JsonText::fromMaybeJson(std::string_view(base + 22, 5), &owner);
+        QCOMPARE(plain, QByteArray("\"plain\""));
+        QVERIFY(plain.constData() < base || plain.constData() >= base + owner.size());
+    }
+
+    void sharedSliceKeepsItsOwnerAlive()
+    {
+        QByteArray owner = QByteArray("prefix-") + QByteArray(1000, 'a') + QByteArray("-suffix");
+        const QByteArrayView middle(owner.constData() + 7, 1000);
+        QByteArray slice = tg::sharedSlice(owner, middle);
+        QCOMPARE(slice.constData(), middle.data());
+        QCOMPARE(slice, QByteArray(1000, 'a'));
+        owner = QByteArray(); // the slice now holds the only reference
+        QCOMPARE(slice, QByteArray(1000, 'a'));
+        // A write detaches nothing else and changes only the slice.
+        QByteArray copy = slice;
+        slice.append('b');
+        QCOMPARE(slice.size(), 1001);
+        QCOMPARE(copy, QByteArray(1000, 'a'));
+        slice[0] = 'z';
+        QCOMPARE(copy.at(0), 'a');
+    }
+
+    void sharedSliceCopiesWhatItCannotShare()
+    {
+        const QByteArray owner("0123456789");
+        const QByteArray elsewhere("0123");
+        // Outside the owner, overlapping its end, or empty: a copy.
+        QVERIFY(tg::sharedSlice(owner, QByteArrayView(elsewhere)).constData() != elsewhere.constData());
+        QCOMPARE(tg::sharedSlice(owner, QByteArrayView(elsewhere)), elsewhere);
+        const QByteArray overlapping = tg::sharedSlice(owner, QByteArrayView(owner.constData() + 8, 2));
+        QCOMPARE(overlapping.constData(), owner.constData() + 8);
+        const QByteArray beyond = tg::sharedSlice(owner, QByteArrayView(owner.constData() + 8, 3));
+        QVERIFY(beyond.constData() != owner.constData() + 8);
+        QVERIFY(tg::sharedSlice(owner, QByteArrayView()).isEmpty());
+        // Raw data is not owned by the QByteArray viewing it: sharing would outlive the buffer.
+        static const char raw[] = "raw bytes";
+        const QByteArray rawOwner = QByteArray::fromRawData(raw, 9);
+        const QByteArray fromRaw = tg::sharedSlice(rawOwner, QByteArrayView(raw + 4, 5));
+        QCOMPARE(fromRaw, QByteArray("bytes"));
+        QVERIFY(fromRaw.constData() != raw + 4);
     }
 
     void builder()

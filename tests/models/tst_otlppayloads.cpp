@@ -51,6 +51,29 @@ private slots:
         QCOMPARE(json(numbers.output), QJsonValue(QStringLiteral("{\"broken\": ")));
     }
 
+    void payloadsShareTheRequestBytes()
+    {
+        Request request;
+        scopeOf(request, "test-scope");
+        Span &span = addSpan(request, kRootSpan);
+        const QByteArray input = "{\"messages\": [\"" + QByteArray(2000, 'q') + "\"]}";
+        set(span.mutable_attributes(), "langfuse.observation.input", input.constData());
+        set(span.mutable_attributes(), "langfuse.observation.output", "not JSON");
+        QByteArray body = QByteArray::fromStdString(request.SerializeAsString());
+        tg::OtlpMappingResult result = tg::mapTraceRequest(tg::otlpwire::TraceRequest(body));
+        const tg::ObservationRecord &o = result.batch.observations.at(0);
+        QCOMPARE(o.input, input);
+        // JSON sent as a string is a view of the body, not a copy of it...
+        QVERIFY(o.input.constData() >= body.constData() && o.input.constData() < body.constData() + body.size());
+        QCOMPARE(result.batch.traces.at(0).input, input);
+        QCOMPARE(json(o.output), QJsonValue(QStringLiteral("not JSON")));
+        // ...that stays valid when the request's buffer is gone.
+        body.fill('\0');
+        body = QByteArray();
+        QCOMPARE(result.batch.observations.at(0).input, input);
+        QCOMPARE(result.batch.traces.at(0).input, input);
+    }
+
     void nonStringPayloads()
     {
         const auto o = mapOne([](Span &span) {
