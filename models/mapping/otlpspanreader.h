@@ -104,6 +104,8 @@ public:
 
 private:
     QByteArray leftoverAttributesJson() const;
+    /// leftoverAttributesJson(), appended to `out`.
+    void appendLeftoverAttributes(QByteArray &out) const;
     Payloads frameworkPayloads() const;
     Payloads eventPayloads() const;
     QByteArray withSystemInstructions(QByteArray messages) const;

@@ -318,10 +318,17 @@ std::vector<QByteArray> systemMessages(const AnyValue &instructions)
 
 QByteArray OtlpSpanReader::leftoverAttributesJson() const
 {
-    // Written straight into one buffer (the same text a JsonObjectBuilder of appended members
-    // gives): this runs for every span, and building members first cost an allocation each.
     QByteArray out;
     out.reserve(256);
+    appendLeftoverAttributes(out);
+    return out;
+}
+
+void OtlpSpanReader::appendLeftoverAttributes(QByteArray &out) const
+{
+    // Written straight into one buffer (the same text a JsonObjectBuilder of appended members
+    // gives): this runs for every span, and building members first cost an allocation each.
+    const qsizetype open = out.size();
     out.append('{');
     QByteArray nonString;
     for (const OtlpAttributes::Entry &entry : m_attributes.entries()) {
@@ -330,7 +337,7 @@ QByteArray OtlpSpanReader::leftoverAttributesJson() const
         if (std::any_of(std::begin(kPayloadPrefixes), std::end(kPayloadPrefixes),
                 [&entry](std::string_view prefix) { return entry.key.substr(0, prefix.size()) == prefix; }))
             continue;
-        if (out.size() > 1)
+        if (out.size() > open + 1)
             out.append(',');
         JsonText::appendQuoted(out, entry.key);
         out.append(':');
@@ -344,7 +351,6 @@ QByteArray OtlpSpanReader::leftoverAttributesJson() const
         }
     }
     out.append('}');
-    return out;
 }
 
 QByteArray OtlpSpanReader::withSystemInstructions(QByteArray messages) const

@@ -130,13 +130,16 @@ QByteArray OtlpSpanReader::observationMetadata() const
 {
     JsonObjectBuilder own = metadataFor(m_attributes, false);
     if (m_scope.resourceTraceMetadata.isEmpty() && own.isEmpty()) {
-        // Most spans carry only the fixed members: written straight out, as the builder would.
-        QByteArray out;
-        out.reserve(m_scope.resourceAttributesJson.size() + m_scope.scopeJson.size() + 512);
+        // Most spans carry only the fixed members: written straight out, as the builder would,
+        // into a buffer the thread keeps, then copied once at its final size (growing a fresh
+        // buffer for every span cost two or three allocations of up to a kilobyte).
+        thread_local QByteArray scratch;
+        QByteArray &out = scratch;
+        out.resize(0); // keeps the capacity
         out.append('{');
         if (!m_scope.isLangfuseSdk) {
             out.append("\"attributes\":");
-            out.append(leftoverAttributesJson());
+            appendLeftoverAttributes(out);
             out.append(',');
         }
         out.append("\"resourceAttributes\":");
@@ -144,7 +147,10 @@ QByteArray OtlpSpanReader::observationMetadata() const
         out.append(",\"scope\":");
         out.append(m_scope.scopeJson);
         out.append('}');
-        return out;
+        QByteArray metadata(out.constData(), out.size());
+        if (out.capacity() > 1 << 20)
+            out = QByteArray(); // a huge span's buffer is not kept
+        return metadata;
     }
     JsonObjectBuilder metadata = m_scope.resourceTraceMetadata;
     metadata.merge(own);
