@@ -1,7 +1,6 @@
 #include "jsontext.h"
 
 #include "sharedslice.h"
-
 #include "utf8.h"
 
 #include <algorithm>
@@ -541,11 +540,6 @@ QByteArray JsonText::number(double value)
     std::array<char, 32> buffer {};
     const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
     return QByteArray(buffer.data(), result.ptr - buffer.data());
-}
-
-QByteArray JsonText::fromMaybeJson(std::string_view utf8)
-{
-    return fromMaybeJson(utf8, nullptr);
 }
 
 QByteArray JsonText::fromMaybeJson(std::string_view utf8, const QByteArray *owner)

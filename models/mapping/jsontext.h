@@ -48,11 +48,9 @@ public:
     /// Shortest text that reads back as the same double; NaN and infinities become null.
     static QByteArray number(double value);
     /// The raw value if it is valid JSON text, else the text as a JSON string: how Langfuse reads
-    /// a string attribute that may or may not hold JSON.
-    static QByteArray fromMaybeJson(std::string_view utf8);
-    /// fromMaybeJson(), sharing `owner`'s storage when the JSON text lies inside it: no
-    /// allocation and no copy (see sharedSlice()).
-    static QByteArray fromMaybeJson(std::string_view utf8, const QByteArray *owner);
+    /// a string attribute that may or may not hold JSON. Valid JSON inside `owner` shares its
+    /// storage, with no allocation and no copy (see sharedSlice()).
+    static QByteArray fromMaybeJson(std::string_view utf8, const QByteArray *owner = nullptr);
 };
 
 /// Builds a JSON object from raw member texts; setting a key again replaces its value in place,

@@ -244,11 +244,6 @@ void OtlpAttributes::appendJson(QByteArray &out, const AnyValue &value, int dept
     out.append("null");
 }
 
-QByteArray OtlpAttributes::toPayloadJson(const AnyValue &value)
-{
-    return toPayloadJson(value, nullptr);
-}
-
 QByteArray OtlpAttributes::toPayloadJson(const AnyValue &value, const QByteArray *owner)
 {
     if (value.value_case() == AnyValue::kStringValue)

@@ -68,9 +68,8 @@ public:
     static void appendJson(QByteArray &out, const AnyValue &value, int depth = 0);
     /// JSON for a payload (input, output, metadata values): a string that holds valid JSON is
     /// used as that JSON, any other string becomes a JSON string.
-    static QByteArray toPayloadJson(const AnyValue &value);
-    /// toPayloadJson(), sharing `owner`'s storage for JSON sent as a string inside it.
-    static QByteArray toPayloadJson(const AnyValue &value, const QByteArray *owner);
+    /// JSON sent as a string inside `owner` shares its storage (JsonText::fromMaybeJson()).
+    static QByteArray toPayloadJson(const AnyValue &value, const QByteArray *owner = nullptr);
     /// The JSON object text held by a value (a string with a JSON object, or a kvlist); empty if
     /// it holds no object.
     static QByteArray objectJson(const AnyValue &value);
