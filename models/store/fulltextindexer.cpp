@@ -1,13 +1,10 @@
 #include "fulltextindexer.h"
 
+#include "store/backgroundthread.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 
 #include <chrono>
-#include <pthread.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 namespace tg {
 
@@ -137,10 +134,7 @@ int FullTextIndexer::indexChunk(IndexerConnection &c)
 
 void FullTextIndexer::run()
 {
-    // Behind ingest: a lower scheduling priority for this thread only (Linux threads have their
-    // own nice value), so parsing and the writer get the cores first.
-    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
-    pthread_setname_np(pthread_self(), "tg-fts-indexer");
+    runBehindIngest("tg-fts-indexer");
 
     IndexerConnection c;
     if (!c.db.open(m_indexPath, sql::Database::Mode::ReadWrite))

@@ -1,11 +1,11 @@
 #include "storewriter.h"
 
+#include "store/backgroundthread.h"
 #include "store/schema.h"
 #include "store/writecontext.h"
 
 #include <algorithm>
 #include <chrono>
-#include <pthread.h>
 #include <sqlite3.h>
 
 namespace tg {
@@ -128,12 +128,19 @@ int StoreWriter::walHook(void *self, sqlite3 *db, const char *, int frames)
     const int backfilled = writer->m_backfilledFrames.load();
     const int uncopied = frames >= backfilled ? frames - backfilled : frames;
     const int threshold = std::max(1, writer->m_options.checkpointFrames);
-    if (frames >= 8 * threshold || (frames >= 2 * threshold && uncopied <= std::max(threshold, frames / 4))) {
+    const bool large = frames >= 8 * threshold;
+    if (large || (frames >= 2 * threshold && uncopied <= std::max(threshold, frames / 4))) {
+        // After a background pass that may be under way: it copies what was there when it began,
+        // and this pass copies the rest. The background thread runs behind ingest, so under load
+        // it may wait long for a core: unless the WAL has grown large, the writer does not wait
+        // for it and tries again after its next commit.
+        std::unique_lock running(writer->m_checkpointRunning, std::defer_lock);
+        if (large)
+            running.lock();
+        else if (!running.try_lock())
+            return SQLITE_OK;
         int log = 0;
         int copied = 0;
-        // After a background pass that may be under way: it copies what was there when it began,
-        // so the wait is bounded, and this pass copies the rest.
-        std::lock_guard running(writer->m_checkpointRunning);
         if (sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied) == SQLITE_OK)
             writer->m_backfilledFrames = copied;
     } else if (frames >= threshold) {
@@ -148,7 +155,7 @@ int StoreWriter::walHook(void *self, sqlite3 *db, const char *, int frames)
 
 void StoreWriter::runCheckpointer()
 {
-    pthread_setname_np(pthread_self(), "tg-checkpoint");
+    runBehindIngest("tg-checkpoint");
     sql::Database db;
     // A connection opens the WAL only when it first reads; until then a checkpoint through it
     // is a silent no-op (it reports log = -1), so read the schema once.
@@ -174,7 +181,7 @@ void StoreWriter::runCheckpointer()
 
 void StoreWriter::run()
 {
-    pthread_setname_np(pthread_self(), "tg-store-writer");
+    nameThisThread("tg-store-writer");
     std::unique_lock lock(m_mutex);
     for (;;) {
         m_wake.wait(lock, [this] { return !m_queue.empty() || m_stopping; });
@@ -222,7 +229,7 @@ void StoreWriter::discard(std::vector<WriteTask> group)
 
 void StoreWriter::runReaper()
 {
-    pthread_setname_np(pthread_self(), "tg-store-reaper");
+    runBehindIngest("tg-store-reaper");
     std::unique_lock lock(m_reaperMutex);
     for (;;) {
         m_reaperWake.wait(lock, [this] { return !m_reaperQueue.empty() || m_reaperStopping; });

@@ -7,7 +7,9 @@
 #include "store/tracestore.h"
 #include "store/writecontext.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
@@ -15,6 +17,7 @@
 #include <QTest>
 
 #include <atomic>
+#include <optional>
 #include <sqlite3.h>
 
 using namespace tg;
@@ -993,6 +996,40 @@ private Q_SLOTS:
             walBytes / (1024 * 1024));
         // It reached 155 MiB when the writer left all copying to the background checkpointer.
         QVERIFY2(walBytes < 48 * 1024 * 1024, qPrintable(QString::number(walBytes)));
+    }
+
+    void backgroundThreadsRunBehindIngest()
+    {
+        // Copying the WAL back, freeing committed batches and full-text indexing may lag; the
+        // writer, which every client waits for, must not wait for a core they hold.
+        auto store = openStore();
+        const auto niceOf = [](const QByteArray &name) -> std::optional<int> {
+            const QDir tasks(QStringLiteral("/proc/self/task"));
+            for (const QString &tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+                QFile comm(tasks.filePath(tid + QStringLiteral("/comm")));
+                QFile stat(tasks.filePath(tid + QStringLiteral("/stat")));
+                if (!comm.open(QIODevice::ReadOnly) || comm.readAll().trimmed() != name
+                    || !stat.open(QIODevice::ReadOnly))
+                    continue;
+                // Fields after the parenthesised name: state is field 3, nice field 19.
+                const QByteArray text = stat.readAll();
+                const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+                return fields.value(16).toInt();
+            }
+            return std::nullopt;
+        };
+        QTRY_VERIFY(niceOf("tg-fts-indexer").has_value());
+        const std::optional<int> writer = niceOf("tg-store-writer");
+        QVERIFY(writer.has_value());
+        for (const QByteArray name : { "tg-checkpoint", "tg-store-reaper", "tg-fts-indexer" }) {
+            const std::optional<int> nice = niceOf(name);
+            QVERIFY2(nice.has_value(), name.constData());
+            QVERIFY2(*nice > *writer,
+                qPrintable(QStringLiteral("%1: nice %2, the writer's %3")
+                               .arg(QString::fromLatin1(name))
+                               .arg(*nice)
+                               .arg(*writer)));
+        }
     }
 
     void refusesUnknownSourceAndOverload()
