@@ -19,6 +19,13 @@ public:
     ~ObservationTraceCache();
 
     void remember(quint64 key, qint64 traceRk);
+    /// Starts loading the set of `key` into the CPU cache; a remember() or find() that follows
+    /// some work later then does not wait for memory (the sets span megabytes).
+    void prefetch(quint64 key) const
+    {
+        if (m_sets)
+            __builtin_prefetch(&setFor(storedKey(key)), 1);
+    }
     /// The trace row key remembered for `key`, or 0.
     qint64 find(quint64 key) const;
     void clear();

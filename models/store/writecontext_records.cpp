@@ -149,6 +149,7 @@ bool WriteContext::upsertObservation(
     }
     qint64 traceRk = 0;
     const quint64 observationKey = qHash(record.id, static_cast<size_t>(sourceId) * 0x9E3779B97F4A7C15ULL);
+    m_observationTraces.prefetch(observationKey); // remembered once the row is written
     if (!record.traceId.isEmpty()) {
         traceRk = traceRowKey(sourceId, record.traceId);
     } else {
@@ -162,7 +163,6 @@ bool WriteContext::upsertObservation(
                      .arg(record.id, m_db.lastSqliteError());
         return false;
     }
-    m_observationTraces.remember(observationKey, traceRk);
 
     const CompactId &id = prep.id;
     // A trace created in this transaction holds only the observations this transaction wrote,
@@ -350,6 +350,7 @@ bool WriteContext::upsertObservation(
         *error = QStringLiteral("cannot store observation %1: %2").arg(record.id, m_db.lastSqliteError());
         return false;
     }
+    m_observationTraces.remember(observationKey, traceRk);
     return true;
 }
 
