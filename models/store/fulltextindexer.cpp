@@ -5,12 +5,23 @@
 #include "store/sqlite.h"
 
 #include <chrono>
+#include <vector>
 
 namespace tg {
 
 namespace {
 
 constexpr int kChunkRows = 8000;
+/// A chunk also ends after this much text (it is held in memory while it is indexed).
+constexpr qint64 kChunkBytes = 32 * 1024 * 1024;
+
+struct ChunkRow
+{
+    qint64 rk = 0;
+    QByteArray name;
+    QByteArray input;
+    QByteArray output;
+};
 
 /// Cuts UTF-8 text to at most `limit` bytes at a character boundary.
 QByteArray truncateUtf8(const QByteArray &text, int limit)
@@ -92,44 +103,50 @@ qint64 FullTextIndexer::backlog() const
 
 int FullTextIndexer::indexChunk(IndexerConnection &c)
 {
-    // Deferred: an immediate transaction would take the write lock of every attached database,
-    // the store's included, and hold the writer off (it waited in its busy handler for up to
-    // 80 ms) while a chunk is indexed. This one only reads the store.
-    sql::Transaction tx(c.db, false);
-    if (!tx.isActive())
-        return -1;
+    // The chunk is read first, in a read transaction of its own that ends before indexing
+    // begins. A snapshot of the store held while the chunk is tokenised (slowly, behind ingest)
+    // would keep the checkpointer from copying the store's WAL past it: the WAL would grow, and
+    // the writer would later copy it back itself while every client waits.
+    std::vector<ChunkRow> chunk;
+    qint64 chunkBytes = 0;
     c.select.bind(1, m_indexedRk.load());
     c.select.bind(2, kChunkRows);
-    int rows = 0;
-    qint64 last = m_indexedRk.load();
-    while (c.select.step()) {
-        last = c.select.columnInt(0);
-        const QByteArray name = c.select.columnBytes(1);
-        const QByteArray input = truncateUtf8(c.select.columnBytes(2), kMaxIndexedBytes);
-        const QByteArray output = truncateUtf8(c.select.columnBytes(3), kMaxIndexedBytes);
-        c.insert.bind(1, last);
-        c.insert.bindText(2, name);
-        c.insert.bindText(3, input);
-        c.insert.bindText(4, output);
-        if (!c.insert.run()) {
-            c.select.reset();
-            return -1;
-        }
-        ++rows;
+    while (chunkBytes < kChunkBytes && c.select.step()) {
+        ChunkRow row { c.select.columnInt(0), c.select.columnBytes(1),
+            truncateUtf8(c.select.columnBytes(2), kMaxIndexedBytes),
+            truncateUtf8(c.select.columnBytes(3), kMaxIndexedBytes) };
+        chunkBytes += row.name.size() + row.input.size() + row.output.size();
+        chunk.push_back(std::move(row));
     }
     const bool failed = c.select.hadError();
     c.select.reset();
     if (failed)
         return -1;
-    if (rows == 0)
+    if (chunk.empty())
         return 0;
+
+    // Deferred: an immediate transaction would take the write lock of every attached database,
+    // the store's included, and hold the writer off (it waited in its busy handler for up to
+    // 80 ms) while a chunk is indexed. This one writes only the index.
+    sql::Transaction tx(c.db, false);
+    if (!tx.isActive())
+        return -1;
+    for (const ChunkRow &row : chunk) {
+        c.insert.bind(1, row.rk);
+        c.insert.bindText(2, row.name);
+        c.insert.bindText(3, row.input);
+        c.insert.bindText(4, row.output);
+        if (!c.insert.run())
+            return -1;
+    }
+    const qint64 last = chunk.back().rk;
     c.saveWatermark.bind(1, last);
     if (!c.saveWatermark.run() || !tx.commit())
         return -1;
     m_indexedRk = last;
     if (last > m_writtenRk.load())
         notifyWritten(last);
-    return rows;
+    return static_cast<int>(chunk.size());
 }
 
 void FullTextIndexer::run()

@@ -743,6 +743,67 @@ private Q_SLOTS:
         QCOMPARE(busy, 0);
     }
 
+    void fullTextIndexingLetsCheckpointsCopyTheWal()
+    {
+        // The indexer reads each chunk in a short read transaction of its own. It used to hold
+        // its snapshot of the store while it tokenised the chunk, and no checkpoint could copy
+        // the frames written meanwhile: under ingest the WAL grew, and the writer copied it back
+        // itself while its clients waited.
+        const QString path = m_dir.filePath(QStringLiteral("fts-pin.db"));
+        {
+            StoreOptions options;
+            options.path = path;
+            options.fullTextIndex = false; // build a backlog first
+            auto store = openStore(options);
+            const qint64 src = store->ensureSource(
+                SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local"));
+            const QByteArray text = R"("a long enough input to take the indexer a moment")";
+            for (int b = 0; b < 10; ++b) {
+                WriteBatch batch;
+                batch.sourceId = src;
+                for (int i = 0; i < 3000; ++i) {
+                    ObservationRecord o = observation(
+                        QStringLiteral("p%1-%2").arg(b).arg(i), QStringLiteral("t%1").arg(b), {}, 0, 1);
+                    o.input = text;
+                    batch.observations.push_back(o);
+                }
+                QVERIFY(submitAndWait(*store, batch));
+            }
+        }
+        sqlite3 *probe = nullptr;
+        QCOMPARE(
+            sqlite3_open_v2(path.toUtf8().constData(), &probe, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+        sqlite3_busy_timeout(probe, 1000);
+        QCOMPARE(sqlite3_exec(probe, "CREATE TABLE probe(x)", nullptr, nullptr, nullptr), SQLITE_OK);
+        StoreOptions options;
+        options.path = path;
+        auto store = openStore(options);
+        QElapsedTimer started;
+        started.start();
+        while (store->fullTextBacklog() == 0 && started.elapsed() < 5000)
+            std::this_thread::yield(); // the indexer thread has not looked at the store yet
+        int checkpoints = 0;
+        int pinned = 0;
+        while (store->fullTextBacklog() > 0) {
+            // A frame written now, then a checkpoint: only a reader's older snapshot keeps it
+            // from being copied.
+            QCOMPARE(
+                sqlite3_exec(probe, "INSERT INTO probe VALUES(1)", nullptr, nullptr, nullptr), SQLITE_OK);
+            int log = 0;
+            int copied = 0;
+            QCOMPARE(sqlite3_wal_checkpoint_v2(probe, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied),
+                SQLITE_OK);
+            ++checkpoints;
+            pinned += copied < log ? 1 : 0;
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+        sqlite3_close(probe);
+        qInfo("%d of %d checkpoints held back by the indexer", pinned, checkpoints);
+        QVERIFY(checkpoints > 3);
+        QVERIFY2(
+            pinned * 2 < checkpoints, qPrintable(QStringLiteral("%1 of %2").arg(pinned).arg(checkpoints)));
+    }
+
     void fullTextBacklogIsReportedAndCaughtUp()
     {
         const QString path = m_dir.filePath(QStringLiteral("fts-backlog.db"));
