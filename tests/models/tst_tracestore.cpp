@@ -64,6 +64,37 @@ private:
     QTemporaryDir m_dir;
     int m_counter = 0;
 
+    /// A store at `path` holding 30,000 payloads that no full-text index has seen yet.
+    void buildFullTextBacklog(const QString &path)
+    {
+        StoreOptions options;
+        options.path = path;
+        options.fullTextIndex = false;
+        auto store = openStore(options);
+        const qint64 src = store->ensureSource(
+            SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local"));
+        const QByteArray text = R"("a long enough input to take the indexer a moment")";
+        for (int b = 0; b < 10; ++b) {
+            WriteBatch batch;
+            batch.sourceId = src;
+            for (int i = 0; i < 3000; ++i) {
+                ObservationRecord o = observation(
+                    QStringLiteral("o%1-%2").arg(b).arg(i), QStringLiteral("t%1").arg(b), {}, 0, 1);
+                o.input = text;
+                batch.observations.push_back(o);
+            }
+            QVERIFY(submitAndWait(*store, batch));
+        }
+    }
+
+    static void waitForIndexerToSeeBacklog(const TraceStore &store)
+    {
+        QElapsedTimer started;
+        started.start();
+        while (store.fullTextBacklog() == 0 && started.elapsed() < 5000)
+            std::this_thread::yield(); // the indexer thread has not looked at the store yet
+    }
+
     std::unique_ptr<TraceStore> openStore(StoreOptions options = {})
     {
         if (options.path.isEmpty())
@@ -694,26 +725,9 @@ private Q_SLOTS:
     void fullTextIndexingNeverTakesTheStoreWriteLock()
     {
         const QString path = m_dir.filePath(QStringLiteral("fts-lock.db"));
-        {
-            StoreOptions options;
-            options.path = path;
-            options.fullTextIndex = false; // build a backlog first
-            auto store = openStore(options);
-            const qint64 src = store->ensureSource(
-                SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local"));
-            const QByteArray text = R"("a long enough input to take the indexer a moment")";
-            for (int b = 0; b < 10; ++b) {
-                WriteBatch batch;
-                batch.sourceId = src;
-                for (int i = 0; i < 3000; ++i) {
-                    ObservationRecord o = observation(
-                        QStringLiteral("o%1-%2").arg(b).arg(i), QStringLiteral("t%1").arg(b), {}, 0, 1);
-                    o.input = text;
-                    batch.observations.push_back(o);
-                }
-                QVERIFY(submitAndWait(*store, batch));
-            }
-        }
+        buildFullTextBacklog(path);
+        if (QTest::currentTestFailed())
+            return;
         StoreOptions options;
         options.path = path;
         auto store = openStore(options);
@@ -724,10 +738,7 @@ private Q_SLOTS:
         QCOMPARE(
             sqlite3_open_v2(path.toUtf8().constData(), &probe, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
         sqlite3_busy_timeout(probe, 0);
-        QElapsedTimer started;
-        started.start();
-        while (store->fullTextBacklog() == 0 && started.elapsed() < 5000)
-            std::this_thread::yield(); // the indexer thread has not looked at the store yet
+        waitForIndexerToSeeBacklog(*store);
         int probes = 0;
         int busy = 0;
         while (store->fullTextBacklog() > 0) {
@@ -750,26 +761,9 @@ private Q_SLOTS:
         // the frames written meanwhile: under ingest the WAL grew, and the writer copied it back
         // itself while its clients waited.
         const QString path = m_dir.filePath(QStringLiteral("fts-pin.db"));
-        {
-            StoreOptions options;
-            options.path = path;
-            options.fullTextIndex = false; // build a backlog first
-            auto store = openStore(options);
-            const qint64 src = store->ensureSource(
-                SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local"));
-            const QByteArray text = R"("a long enough input to take the indexer a moment")";
-            for (int b = 0; b < 10; ++b) {
-                WriteBatch batch;
-                batch.sourceId = src;
-                for (int i = 0; i < 3000; ++i) {
-                    ObservationRecord o = observation(
-                        QStringLiteral("p%1-%2").arg(b).arg(i), QStringLiteral("t%1").arg(b), {}, 0, 1);
-                    o.input = text;
-                    batch.observations.push_back(o);
-                }
-                QVERIFY(submitAndWait(*store, batch));
-            }
-        }
+        buildFullTextBacklog(path);
+        if (QTest::currentTestFailed())
+            return;
         sqlite3 *probe = nullptr;
         QCOMPARE(
             sqlite3_open_v2(path.toUtf8().constData(), &probe, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
@@ -778,10 +772,7 @@ private Q_SLOTS:
         StoreOptions options;
         options.path = path;
         auto store = openStore(options);
-        QElapsedTimer started;
-        started.start();
-        while (store->fullTextBacklog() == 0 && started.elapsed() < 5000)
-            std::this_thread::yield(); // the indexer thread has not looked at the store yet
+        waitForIndexerToSeeBacklog(*store);
         int checkpoints = 0;
         int pinned = 0;
         while (store->fullTextBacklog() > 0) {
