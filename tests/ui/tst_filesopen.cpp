@@ -22,6 +22,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -29,6 +30,9 @@
 #include <QTemporaryDir>
 #include <QTreeWidget>
 #include <QUrl>
+
+#include <future>
+#include <utility>
 
 using namespace tg;
 using namespace tg::filestest;
@@ -216,7 +220,18 @@ private Q_SLOTS:
         options.unitBytes = 64 * 1024;
         options.readChunkBytes = 64 * 1024;
         options.decodeThreads = 1;
+        // Reading stops once 1 MiB waits for a commit, and the store commits nothing until the
+        // cancel button is clicked (below): the import cannot finish first, however fast the
+        // machine or however slow the click.
+        options.maxUncommittedBytes = 1024 * 1024;
         m_files->imports()->setOptions(options);
+        std::promise<void> commitsAllowed;
+        bool allowed = false;
+        const auto allowCommits = [&] {
+            if (!std::exchange(allowed, true))
+                commitsAllowed.set_value();
+        };
+        const auto stillHeld = qScopeGuard(allowCommits); // a failed check must not leave it held
         FileImportDialog *progress = m_files->progressDialog();
         progress->setShowDelay(0);
 
@@ -236,6 +251,13 @@ private Q_SLOTS:
         QSignalSpy progressed(m_files->imports(), &FileImportQueue::progressed);
         m_files->openFiles({ file });
         QTRY_VERIFY_WITH_TIMEOUT(progressed.size() >= 2, 30'000);
+        // Held from here on (progress is reported as batches commit, so not before).
+        QCOMPARE(
+            m_store->submitTask([held = commitsAllowed.get_future().share()](sql::Database &, QString *) {
+                held.wait();
+                return true;
+            }),
+            SubmitStatus::Queued);
         QTRY_VERIFY(progress->isVisible());
         QVERIFY2(progress->fileText().contains(u"large.jsonl"), qPrintable(progress->fileText()));
         QVERIFY2(progress->detailText().contains(u" of ") && progress->detailText().contains(u"spans"),
@@ -246,6 +268,7 @@ private Q_SLOTS:
 
         QSignalSpy finished(m_files.get(), &FilesController::importsFinished);
         QTest::mouseClick(progress->cancelButton(), Qt::LeftButton);
+        allowCommits();
         QVERIFY(finished.wait(30'000));
         ticker.stop();
         const auto outcomes = finished.takeFirst().at(0).value<QList<FileImportOutcome>>();
