@@ -9,6 +9,7 @@
 #include <QTest>
 
 #include <future>
+#include <utility>
 
 namespace tg::test {
 
@@ -23,6 +24,42 @@ inline std::unique_ptr<TraceStore> openTempStore(
         qWarning("cannot open store: %s", qPrintable(error));
     return store;
 }
+
+/// Holds the store's writer thread inside a task from construction (which returns once the
+/// writer is there) until release() or destruction: nothing commits meanwhile, and what is
+/// submitted meanwhile waits in the queue.
+class WriterHold
+{
+public:
+    explicit WriterHold(TraceStore &store)
+    {
+        std::promise<void> held;
+        auto reached = held.get_future();
+        const SubmitStatus status = store.submitTask(
+            [&held, released = m_release.get_future().share()](sql::Database &, QString *) {
+                held.set_value();
+                released.wait();
+                return true;
+            });
+        if (status == SubmitStatus::Queued)
+            reached.wait();
+        else
+            release();
+    }
+    ~WriterHold() { release(); }
+    WriterHold(const WriterHold &) = delete;
+    WriterHold &operator=(const WriterHold &) = delete;
+
+    void release()
+    {
+        if (!std::exchange(m_released, true))
+            m_release.set_value();
+    }
+
+private:
+    std::promise<void> m_release;
+    bool m_released = false;
+};
 
 inline bool commit(TraceStore &store, WriteBatch batch)
 {

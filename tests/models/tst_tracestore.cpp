@@ -6,6 +6,7 @@
 #include "store/storereader.h"
 #include "store/tracestore.h"
 #include "store/writecontext.h"
+#include "storetestutil.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -117,24 +118,6 @@ private:
         if (result)
             *result = r;
         return r.ok;
-    }
-
-    /// Holds the writer thread inside a commit callback until the returned function is called,
-    /// so that everything submitted meanwhile lands in the next transaction together.
-    static std::function<void()> holdWriter(TraceStore &store, qint64 sourceId)
-    {
-        auto release = std::make_shared<std::atomic<bool>>(false);
-        auto blocked = std::make_shared<std::promise<void>>();
-        WriteBatch hold;
-        hold.sourceId = sourceId;
-        hold.observations.push_back(observation(QStringLiteral("hold"), QStringLiteral("hold"), {}, 0, 1));
-        store.submit(hold, [release, blocked](const CommitResult &) {
-            blocked->set_value();
-            while (!release->load())
-                std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        });
-        blocked->get_future().wait();
-        return [release] { *release = true; };
     }
 
 private Q_SLOTS:
@@ -881,7 +864,7 @@ private Q_SLOTS:
         good.observations.push_back(
             observation(QStringLiteral("ok"), QStringLiteral("good-trace"), {}, 0, 1));
         // All three in one transaction: the one before the bad task and the one after it commit.
-        const auto release = holdWriter(*store, src);
+        test::WriterHold hold(*store); // what follows lands in one transaction
         std::promise<CommitResult> earlyDone, badDone, goodDone;
         QCOMPARE(store->submit(early, [&](const CommitResult &r) { earlyDone.set_value(r); }),
             SubmitStatus::Queued);
@@ -889,7 +872,7 @@ private Q_SLOTS:
             store->submit(bad, [&](const CommitResult &r) { badDone.set_value(r); }), SubmitStatus::Queued);
         QCOMPARE(
             store->submit(good, [&](const CommitResult &r) { goodDone.set_value(r); }), SubmitStatus::Queued);
-        release();
+        hold.release();
         const CommitResult earlyResult = earlyDone.get_future().get();
         const CommitResult badResult = badDone.get_future().get();
         const CommitResult goodResult = goodDone.get_future().get();
@@ -943,7 +926,7 @@ private Q_SLOTS:
         auto store = openStore();
         const qint64 src = store->ensureSource(
             SourceKind::LocalReceiver, QStringLiteral("local"), QStringLiteral("Local"));
-        const auto release = holdWriter(*store, src);
+        test::WriterHold hold(*store); // what follows lands in one transaction
         auto withSession = [src](const QString &session) {
             WriteBatch batch;
             batch.sourceId = src;
@@ -972,7 +955,7 @@ private Q_SLOTS:
         QCOMPARE(store->submit(second), SubmitStatus::Queued);
         QCOMPARE(store->submit(third, [&](const CommitResult &r) { lastDone.set_value(r); }),
             SubmitStatus::Queued);
-        release();
+        hold.release();
         QVERIFY(lastDone.get_future().get().ok);
         auto reader = store->reader();
         const auto moved = reader->traceById(src, QStringLiteral("moving"));

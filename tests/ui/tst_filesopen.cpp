@@ -3,6 +3,7 @@
 // naming lines, the good traces shown), a large import cancelled half way (the window keeps
 // responding, the half-read source is gone), a synthesized drop, several files at once, and the
 // command line argument filter. Screenshots: files-open-progress.png, files-problems.png.
+#include "../models/storetestutil.h"
 #include "files/fileimportdialog.h"
 #include "files/fileproblemsdialog.h"
 #include "files/filescontroller.h"
@@ -22,7 +23,6 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -30,9 +30,6 @@
 #include <QTemporaryDir>
 #include <QTreeWidget>
 #include <QUrl>
-
-#include <future>
-#include <utility>
 
 using namespace tg;
 using namespace tg::filestest;
@@ -225,13 +222,6 @@ private Q_SLOTS:
         // machine or however slow the click.
         options.maxUncommittedBytes = 1024 * 1024;
         m_files->imports()->setOptions(options);
-        std::promise<void> commitsAllowed;
-        bool allowed = false;
-        const auto allowCommits = [&] {
-            if (!std::exchange(allowed, true))
-                commitsAllowed.set_value();
-        };
-        const auto stillHeld = qScopeGuard(allowCommits); // a failed check must not leave it held
         FileImportDialog *progress = m_files->progressDialog();
         progress->setShowDelay(0);
 
@@ -252,12 +242,7 @@ private Q_SLOTS:
         m_files->openFiles({ file });
         QTRY_VERIFY_WITH_TIMEOUT(progressed.size() >= 2, 30'000);
         // Held from here on (progress is reported as batches commit, so not before).
-        QCOMPARE(
-            m_store->submitTask([held = commitsAllowed.get_future().share()](sql::Database &, QString *) {
-                held.wait();
-                return true;
-            }),
-            SubmitStatus::Queued);
+        test::WriterHold commitsHeld(*m_store);
         QTRY_VERIFY(progress->isVisible());
         QVERIFY2(progress->fileText().contains(u"large.jsonl"), qPrintable(progress->fileText()));
         QVERIFY2(progress->detailText().contains(u" of ") && progress->detailText().contains(u"spans"),
@@ -268,7 +253,7 @@ private Q_SLOTS:
 
         QSignalSpy finished(m_files.get(), &FilesController::importsFinished);
         QTest::mouseClick(progress->cancelButton(), Qt::LeftButton);
-        allowCommits();
+        commitsHeld.release();
         QVERIFY(finished.wait(30'000));
         ticker.stop();
         const auto outcomes = finished.takeFirst().at(0).value<QList<FileImportOutcome>>();
